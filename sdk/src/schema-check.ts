@@ -16,8 +16,9 @@ function validatorFor(schema: TSchema): ReturnType<typeof Compile> {
 
 /**
  * Checks `value` against a typebox schema and lists every problem with its JSON pointer path.
- * Only the most specific message per path is kept, so a union failure reads as one line.
- * Schemas are compiled once and cached.
+ * Objects and arrays are walked field by field, so every bad field is named (not only the
+ * first), and union failures read as one line (`must be one of ...`). Schemas are compiled once
+ * and cached.
  *
  * @example
  * ```ts
@@ -26,37 +27,81 @@ function validatorFor(schema: TSchema): ReturnType<typeof Compile> {
  * ```
  */
 export function checkSchema(schema: TSchema, value: unknown): SchemaIssue[] {
-  const v = validatorFor(schema);
-  if (v.Check(value)) return [];
-  const byPath = new Map<string, string[]>();
-  for (const e of v.Errors(value)) {
-    const path = e.instancePath || '/';
-    const list = byPath.get(path) ?? [];
-    list.push(describe(e));
-    byPath.set(path, list);
+  const out: SchemaIssue[] = [];
+  collect(schema, value, '', out);
+  return out;
+}
+
+type Node = TSchema & {
+  type?: unknown;
+  properties?: Record<string, TSchema>;
+  required?: string[];
+  additionalProperties?: boolean | TSchema;
+  patternProperties?: Record<string, TSchema>;
+  items?: TSchema | TSchema[];
+  maxItems?: number;
+  minItems?: number;
+};
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function collect(schema: TSchema, value: unknown, path: string, out: SchemaIssue[]): void {
+  if (validatorFor(schema).Check(value)) return;
+  const node = schema as Node;
+  const before = out.length;
+  if (node.type === 'object' && isPlainObject(value)) {
+    for (const req of node.required ?? []) {
+      if (!Object.hasOwn(value, req)) out.push({ path: `${path}/${req}`, message: 'is required' });
+    }
+    const patterns = Object.values(node.patternProperties ?? {});
+    for (const [k, v] of Object.entries(value)) {
+      const sub = node.properties?.[k] ?? patterns[0] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
+      if (sub) collect(sub, v, `${path}/${k}`, out);
+      else if (node.additionalProperties === false) out.push({ path: `${path}/${k}`, message: 'unknown field' });
+    }
+  } else if (node.type === 'array' && Array.isArray(value as unknown) && node.items && !Array.isArray(node.items)) {
+    const list = value as unknown[];
+    if (node.maxItems !== undefined && list.length > node.maxItems) out.push({ path: path || '/', message: `must have at most ${node.maxItems} items` });
+    if (node.minItems !== undefined && list.length < node.minItems) out.push({ path: path || '/', message: `must have at least ${node.minItems} items` });
+    const items = node.items;
+    list.forEach((item, i) => collect(items, item, `${path}/${i}`, out));
   }
-  const issues: SchemaIssue[] = [];
-  for (const [path, messages] of byPath) {
-    issues.push({ path, message: [...new Set(messages)].join('; ') });
-  }
-  return issues;
+  if (out.length === before) summarize(schema, value, path, out);
 }
 
 interface ErrorLike {
   keyword: string;
   message: string;
+  instancePath: string;
   params: Record<string, unknown>;
 }
 
-function describe(e: ErrorLike): string {
-  if (e.keyword === 'const' && 'allowedValue' in e.params) return `must be ${JSON.stringify(e.params.allowedValue)}`;
-  if (e.keyword === 'additionalProperties' && Array.isArray(e.params.additionalProperties)) {
-    return `unknown field(s) ${e.params.additionalProperties.map((p) => JSON.stringify(p)).join(', ')}`;
+function summarize(schema: TSchema, value: unknown, prefix: string, out: SchemaIssue[]): void {
+  const byPath = new Map<string, ErrorLike[]>();
+  for (const e of validatorFor(schema).Errors(value) as Iterable<ErrorLike>) {
+    const path = prefix + e.instancePath;
+    const list = byPath.get(path) ?? [];
+    list.push(e);
+    byPath.set(path, list);
   }
-  if (e.keyword === 'required' && Array.isArray(e.params.requiredProperties)) {
-    return `missing required field(s) ${e.params.requiredProperties.map((p) => JSON.stringify(p)).join(', ')}`;
+  for (const [path, errors] of byPath) {
+    const allowed = errors.filter((e) => e.keyword === 'const').map((e) => JSON.stringify(e.params.allowedValue));
+    let messages: string[];
+    if (allowed.length > 0) messages = [`must be one of ${allowed.join(', ')}`];
+    else {
+      messages = errors
+        .filter((e) => e.keyword !== 'additionalProperties' && !(e.keyword === 'anyOf' && errors.length > 1))
+        .map((e) => (e.keyword === 'boolean' ? 'unknown field' : e.keyword === 'required' ? describeRequired(e) : e.message));
+    }
+    if (messages.length > 0) out.push({ path: path || '/', message: [...new Set(messages)].join('; ') });
   }
-  return e.message;
+}
+
+function describeRequired(e: ErrorLike): string {
+  const names = e.params.requiredProperties;
+  return Array.isArray(names) ? `missing required field(s) ${names.map((n) => JSON.stringify(n)).join(', ')}` : e.message;
 }
 
 /**

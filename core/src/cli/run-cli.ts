@@ -1,0 +1,44 @@
+import { HostError } from '../errors.js';
+import { serve } from './serve.js';
+import { listPlugins } from './plugins-command.js';
+
+const USAGE = `usage: zen-watcher [command]
+
+commands:
+  (none), run          start the host (local mode when no cluster is reachable)
+  plugins              list the discovered plugins
+  help                 this text
+
+configuration: environment variables (see docs/configuration.md) and ZW_CONFIG=<file.yaml>`;
+
+/**
+ * The `zen-watcher` command. Returns an exit code for one-shot commands, or undefined when the
+ * host keeps running until a signal.
+ */
+export async function runCli(argv: string[]): Promise<number | undefined> {
+  const [command = 'run', ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        await serve(process.env);
+        return undefined;
+      case 'plugins':
+        return await listPlugins(process.env, rest);
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+      default:
+        process.stderr.write(`zen-watcher: unknown command "${command}"\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (err) {
+    // Config and plugin errors are for people: print the message, not a stack.
+    const e = err as Error & { code?: string };
+    const known = err instanceof HostError || (typeof e.code === 'string' && e.code.startsWith('ZW_ERR_'));
+    process.stderr.write(`zen-watcher: ${known ? e.message : (e.stack ?? String(err))}\n`);
+    if (e.cause && known) process.stderr.write(`  cause: ${(e.cause as Error).message ?? String(e.cause)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,51 @@
+import { loadConfig } from '../config/load-config.js';
+import { createHost } from '../host.js';
+import { createLogger } from '../log.js';
+import { resolveMode } from '../cluster/resolve-mode.js';
+
+/**
+ * Runs the host until SIGTERM/SIGINT: config, mode (local or cluster), host, signals. On a signal
+ * it drains within the shutdown timeout, then exits; a second signal exits at once.
+ */
+export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
+  const t0 = performance.now();
+  let { config, file } = loadConfig(env);
+  const bootLog = createLogger(config.logLevel);
+  const mode = await resolveMode(config, env, bootLog);
+  if (mode.mode === 'local' && !env.ZW_CONFIG) ({ config, file } = loadConfig(env, { useDefaultLocalFile: true }));
+  const log = createLogger(config.logLevel);
+  log.info({ mode: mode.mode, why: mode.why, configFile: file }, 'starting zen-watcher');
+
+  const host =
+    mode.mode === 'cluster'
+      ? await (await import('../cluster/cluster-host.js')).createClusterHost(config, log, mode.kubeconfig)
+      : await createHost(config, { log });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    host.close().then(
+      () => {
+        log.info('shutdown complete');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'shutdown did not complete cleanly');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+
+  const address = await host.start();
+  log.info(
+    { address, sources: host.sources.all().map((s) => ({ source: s.source, path: s.webhookPath })), startupMs: Math.round(performance.now() - t0) },
+    `zen-watcher ready on ${address}`,
+  );
+}

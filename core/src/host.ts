@@ -1,0 +1,144 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { HostConfig } from './config/host-config.js';
+import { buildApp, type Readiness } from './http/app.js';
+import { RouteTable } from './http/route-table.js';
+import type { SecretReader } from './http/webhook-auth.js';
+import { createHostMetrics, type HostMetrics } from './metrics/host-metrics.js';
+import { DedupCache } from './pipeline/dedup-cache.js';
+import { Pipeline } from './pipeline/pipeline.js';
+import { discoverPlugins, type LoadedPlugin } from './plugins/discovery.js';
+import { SourceRegistry } from './runtime/source-registry.js';
+import { JsonlSink } from './sinks/jsonl-sink.js';
+import type { ObservationSink } from './sinks/observation-sink.js';
+
+/** Something the host starts after its sources and stops before its sink (cluster mode's parts). */
+export interface HostComponent {
+  name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** What it still waits for before this pod can serve; empty when ready. */
+  waitingFor?(): string[];
+}
+
+export interface Host {
+  app: FastifyInstance;
+  config: HostConfig;
+  metrics: HostMetrics;
+  plugins: ReadonlyMap<string, LoadedPlugin>;
+  sources: SourceRegistry;
+  pipeline: Pipeline;
+  /** Starts sources and components, then listens. Resolves with the bound address. */
+  start(): Promise<string>;
+  /** Stops accepting, finishes what was accepted, flushes, releases. Idempotent and time-boxed. */
+  close(): Promise<void>;
+}
+
+export interface HostOptions {
+  log: Logger;
+  plugins?: ReadonlyMap<string, LoadedPlugin>;
+  /** Where Observations go; local mode's JSON-lines file when not given. */
+  sink?: ObservationSink;
+  secrets?: SecretReader;
+  /** Cluster mode's parts, started in order after the config-file sources. */
+  components?: (host: Host) => HostComponent[];
+  defaultMetrics?: boolean;
+}
+
+const noSecrets: SecretReader = { read: () => undefined };
+
+/**
+ * Builds the host without listening: `createHost(config)` returns `{ app, start, close }`.
+ * Config-file sources are applied at start; a plugin that fails to start aborts it.
+ */
+export async function createHost(config: HostConfig, options: HostOptions): Promise<Host> {
+  const log = options.log;
+  const metrics = createHostMetrics({ defaultMetrics: options.defaultMetrics });
+  const plugins = options.plugins ?? (await discoverPlugins({ configured: config.plugins }));
+  const sink = options.sink ?? new JsonlSink(config.output.file, log.child({ component: 'sink' }));
+  const dedup = new DedupCache(config.dedup.maxSize);
+  const pipeline = new Pipeline(sink, dedup, metrics, log.child({ component: 'pipeline' }));
+  const routes = new RouteTable();
+  const sources = new SourceRegistry({
+    plugins,
+    routes,
+    pipeline,
+    log,
+    metrics,
+    registry: metrics.registry,
+    scope: config.watchNamespaces,
+    defaultTtlSeconds: config.observationTtlSeconds,
+    dedupWindowSeconds: config.dedup.windowSeconds,
+  });
+  let started = false;
+  let draining = false;
+  let closing: Promise<void> | undefined;
+  let components: HostComponent[] = [];
+  let flushTimer: NodeJS.Timeout | undefined;
+
+  const readiness = (): Readiness => {
+    const waitingFor = started ? components.flatMap((c) => c.waitingFor?.() ?? []) : ['sources to start'];
+    if (draining) waitingFor.unshift('nothing: shutting down');
+    return { ready: waitingFor.length === 0, waitingFor };
+  };
+
+  const app = buildApp({ log, metrics, routes, pipeline, secrets: options.secrets ?? noSecrets, bodyLimitBytes: config.bodyLimitBytes, readiness, draining: () => draining });
+  metrics.queueCapacity.set(config.writer.queueSize);
+
+  const host: Host = {
+    app,
+    config,
+    metrics,
+    plugins,
+    sources,
+    pipeline,
+    async start() {
+      for (const [i, spec] of config.sources.entries()) {
+        const id = `config/${i}-${spec.source}`;
+        const r = await sources.apply(id, spec, config.podNamespace || 'default', `/ingest/${spec.source}`);
+        if (!r.ok) throw new Error(`source ${i} (${spec.source}) in the config: ${r.reason}: ${r.message}`);
+        log.info({ source: spec.source, path: r.instance.webhookPath, kind: r.instance.kind }, 'source started');
+      }
+      components = options.components?.(host) ?? [];
+      for (const c of components) await c.start();
+      flushTimer = setInterval(() => {
+        metrics.queueDepth.set(sink.depth);
+        void pipeline.flush();
+      }, config.dedup.flushIntervalSeconds * 1000);
+      flushTimer.unref();
+      const address = await app.listen({ port: config.port, host: config.host });
+      started = true;
+      return address;
+    },
+    close() {
+      if (closing) {
+        log.warn('close() called again; already shutting down');
+        return closing;
+      }
+      draining = true;
+      const work = (async () => {
+        if (flushTimer) clearInterval(flushTimer);
+        // fastify stops listening, answers 503 to new requests on open connections and waits
+        // for in-flight requests, so every 2xx has been written before we flush and close.
+        await app.close();
+        for (const c of [...components].reverse()) {
+          await c.stop().catch((err: unknown) => log.warn({ err, component: c.name }, 'component stop failed'));
+        }
+        await sources.stopAll();
+        await pipeline.flush();
+        await sink.close();
+      })();
+      const timeoutMs = config.shutdownTimeoutSeconds * 1000;
+      let timer: NodeJS.Timeout | undefined;
+      closing = Promise.race([
+        work,
+        new Promise<void>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`shutdown did not finish within ${config.shutdownTimeoutSeconds}s`)), timeoutMs);
+          timer.unref();
+        }),
+      ]).finally(() => clearTimeout(timer));
+      return closing;
+    },
+  };
+  return host;
+}

@@ -1,0 +1,64 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { HostMetrics } from '../metrics/host-metrics.js';
+import { webhookHandler, type WebhookDeps } from './webhook-handler.js';
+
+export interface Readiness {
+  ready: boolean;
+  /** What is still missing, for people reading `/readyz`. */
+  waitingFor: string[];
+}
+
+export interface AppDeps extends WebhookDeps {
+  log: Logger;
+  metrics: HostMetrics;
+  bodyLimitBytes: number;
+  readiness: () => Readiness;
+}
+
+// JSON in all its spellings (application/json, application/cloudevents+json, ...) and NDJSON.
+const JSON_TYPES = /^application\/(?:[\w.-]+\+)?json(?:\s*;|$)/i;
+const NDJSON_TYPES = /^application\/(?:x-)?(?:ndjson|jsonl|json-seq|x-json-stream)(?:\s*;|$)/i;
+
+/**
+ * The HTTP surface: probes, metrics and the webhook dispatcher. Built without listening, so tests
+ * can `inject()`. Bodies are read as raw bytes (HMAC needs them) within the body limit; fastify
+ * answers 413 above it and 415 for content types that are not JSON or NDJSON.
+ */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: deps.bodyLimitBytes,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  app.removeAllContentTypeParsers();
+  for (const types of [JSON_TYPES, NDJSON_TYPES]) app.addContentTypeParser(types, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const r = deps.readiness();
+    return reply.code(r.ready ? 200 : 503).send({ status: r.ready ? 'ready' : 'not ready', waitingFor: r.waitingFor });
+  });
+  app.get('/metrics', async (_req, reply) => {
+    const body = await deps.metrics.registry.metrics();
+    return reply.header('content-type', deps.metrics.registry.contentType).send(body);
+  });
+  app.post('/ingest/*', webhookHandler(deps));
+
+  app.addHook('onResponse', async (req, reply) => {
+    if (!req.url.startsWith('/ingest/')) return;
+    const source = (req as { zwSource?: string }).zwSource ?? deps.routes.get(req.url)?.source ?? 'unknown';
+    deps.metrics.webhookRequests.inc({ source, code: String(reply.statusCode) });
+    deps.metrics.webhookDuration.observe({ source }, reply.elapsedTime / 1000);
+  });
+  app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    const source = deps.routes.get(req.url)?.source;
+    if (source && status < 500) deps.metrics.dropped.inc({ source, reason: status === 413 ? 'body_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request' });
+    return reply.code(status).send({ error: err.code ?? 'Error', message: status >= 500 ? 'internal error' : err.message });
+  });
+  return app;
+}

@@ -1,0 +1,73 @@
+import { checkSchema, parseWebhookBody, type BodyFormat } from '@zen-watcher/sdk';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HostError, HostErrorCodes } from '../errors.js';
+import type { HostMetrics } from '../metrics/host-metrics.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import type { RouteTable } from './route-table.js';
+import { checkAuth, type SecretReader } from './webhook-auth.js';
+
+export interface WebhookDeps {
+  routes: RouteTable;
+  pipeline: Pipeline;
+  metrics: HostMetrics;
+  secrets: SecretReader;
+  /** True while the host drains: new work gets 503. */
+  draining: () => boolean;
+}
+
+function declaredFormat(contentType: string | undefined): BodyFormat {
+  return contentType && /ndjson|jsonl|json-seq|x-json-stream/i.test(contentType) ? 'ndjson' : 'json';
+}
+
+/**
+ * `POST /ingest/*`: route → auth → parse → body schema → plugin → pipeline. Every outcome is a
+ * definite status: 404 no route, 401 auth, 400 body, 429/503 backpressure (with Retry-After),
+ * 500 only when the plugin itself threw, 200 once every event is written, merged or absorbed.
+ */
+export function webhookHandler(deps: WebhookDeps) {
+  return async function handle(req: FastifyRequest, reply: FastifyReply) {
+    const instance = deps.routes.get(req.url);
+    if (!instance) return reply.code(404).send({ error: 'NotFound', message: `no source is served at ${req.url.split('?')[0]}` });
+    const source = instance.source;
+    (req as { zwSource?: string }).zwSource = source;
+    if (deps.draining()) return reply.code(503).header('retry-after', '5').send({ error: 'ShuttingDown', message: 'this replica is shutting down; retry' });
+
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const failure = checkAuth(instance.auth, instance.defaultNamespace, req.headers, raw, deps.secrets);
+    if (failure) {
+      deps.metrics.webhookAuthFailures.inc({ source, reason: failure });
+      instance.log.warn({ reason: failure, ip: req.ip }, 'webhook request refused');
+      return reply.code(401).header('www-authenticate', instance.auth?.type === 'bearer' ? 'Bearer' : 'HMAC-SHA256').send({ error: 'Unauthorized', reason: failure });
+    }
+
+    const plugin = instance.loaded.plugin;
+    const accepts = plugin.kind === 'webhook' ? (plugin.accepts ?? ['json']) : ['json' as const];
+    const parsed = parseWebhookBody(raw.toString('utf8'), accepts, declaredFormat(req.headers['content-type']));
+    if (!parsed.ok) {
+      deps.metrics.dropped.inc({ source, reason: 'unparseable_body' });
+      return reply.code(400).send({ error: 'BadRequest', message: parsed.message, issues: [{ path: '/', message: parsed.message }] });
+    }
+    if (plugin.kind === 'webhook' && plugin.body) {
+      const issues = checkSchema(plugin.body, parsed.value);
+      if (issues.length > 0) {
+        deps.metrics.dropped.inc({ source, reason: 'invalid_body' });
+        return reply.code(400).send({ error: 'BadRequest', message: `body does not match the ${source} schema at ${issues[0].path}: ${issues[0].message}`, issues: issues.slice(0, 20) });
+      }
+    }
+
+    const receivedAt = new Date().toISOString();
+    const events = await instance.handle(parsed.value, { headers: req.headers, receivedAt });
+    if (events === undefined) return reply.code(500).send({ error: 'PluginError', message: `the ${source} plugin failed on this body; it was logged and counted` });
+    try {
+      const result = await deps.pipeline.process(instance, events, receivedAt);
+      return reply.code(200).send(result);
+    } catch (err) {
+      if (err instanceof HostError && (err.code === HostErrorCodes.QUEUE_FULL || err.code === HostErrorCodes.SHUTTING_DOWN)) {
+        const status = err.code === HostErrorCodes.QUEUE_FULL ? 429 : 503;
+        return reply.code(status).header('retry-after', String(err.retryAfterSeconds ?? 1)).send({ error: err.code, message: err.message });
+      }
+      instance.log.error({ err }, 'events could not be written');
+      return reply.code(503).header('retry-after', '5').send({ error: 'WriteFailed', message: 'events could not be written; retry' });
+    }
+  };
+}

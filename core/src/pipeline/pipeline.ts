@@ -1,0 +1,109 @@
+import type { SourceEvent } from '@zen-watcher/sdk';
+import type { Logger } from 'pino';
+import type { HostMetrics } from '../metrics/host-metrics.js';
+import type { ObservationSink } from '../sinks/observation-sink.js';
+import { DedupCache, type PendingCount } from './dedup-cache.js';
+import type { EventFilter } from './event-filter.js';
+import { dedupKeyOf, toObservation } from './normalize.js';
+
+/** What the pipeline needs to know about the source instance an event came from. */
+export interface PipelineSource {
+  /** The plugin name: `spec.source`, the metric label. */
+  readonly source: string;
+  readonly filter: EventFilter;
+  readonly dedup: { enabled: boolean; windowMs: number; fields?: readonly string[] };
+  readonly defaultNamespace: string;
+  readonly scope: readonly string[];
+  readonly ttlSecondsAfterCreation: number;
+}
+
+/** What happened to a batch of events; a webhook returns it as its answer. */
+export interface PipelineResult {
+  received: number;
+  created: number;
+  merged: number;
+  deduped: number;
+  filtered: number;
+}
+
+/**
+ * filter → dedup → normalize → write, each stage counted per source. `process` resolves once
+ * every kept event is durable in the sink (created or merged) or absorbed by the dedup cache,
+ * whose counts `flush` writes later; it rejects (nothing half-acknowledged) when the sink
+ * refuses, so a webhook can answer 429/503 and the sender retries.
+ */
+export class Pipeline {
+  private flushing?: Promise<void>;
+
+  constructor(
+    private readonly sink: ObservationSink,
+    private readonly dedup: DedupCache,
+    private readonly metrics: HostMetrics,
+    private readonly log: Logger,
+  ) {}
+
+  async process(src: PipelineSource, events: readonly SourceEvent[], receivedAt: string): Promise<PipelineResult> {
+    const result: PipelineResult = { received: events.length, created: 0, merged: 0, deduped: 0, filtered: 0 };
+    const writes: Promise<void>[] = [];
+    for (const event of events) {
+      const reason = src.filter(event);
+      if (reason) {
+        result.filtered++;
+        this.metrics.filtered.inc({ source: src.source, reason });
+        continue;
+      }
+      const key = dedupKeyOf(event, src.dedup.fields);
+      const obs = toObservation(event, key, {
+        source: src.source,
+        defaultNamespace: src.defaultNamespace,
+        scope: src.scope,
+        ttlSecondsAfterCreation: src.ttlSecondsAfterCreation,
+        receivedAt,
+      });
+      const name = obs.metadata.name;
+      if (src.dedup.enabled && this.dedup.absorb(name, obs.status!.lastSeenAt, event.count)) {
+        result.deduped++;
+        this.metrics.deduped.inc({ source: src.source });
+        continue;
+      }
+      writes.push(
+        this.sink.upsert(obs, event.count === undefined ? 'increment' : 'atLeast').then((outcome) => {
+          if (outcome === 'created') {
+            result.created++;
+            this.metrics.created.inc({ source: src.source, severity: obs.spec.severity, category: obs.spec.category });
+          } else {
+            result.merged++;
+            this.metrics.merged.inc({ source: src.source });
+          }
+          if (src.dedup.enabled) {
+            const evicted = this.dedup.remember({ namespace: obs.metadata.namespace, name, source: src.source, windowMs: src.dedup.windowMs, lastSeenAt: obs.status!.lastSeenAt });
+            if (evicted.length > 0) void this.writeCounts(evicted);
+          }
+        }),
+      );
+    }
+    const settled = await Promise.allSettled(writes);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return result;
+  }
+
+  /** Writes the counts the dedup cache absorbed. Concurrent calls share one flush. */
+  flush(): Promise<void> {
+    this.flushing ??= this.writeCounts(this.dedup.drainPending()).finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  private async writeCounts(counts: PendingCount[]): Promise<void> {
+    if (counts.length === 0) return;
+    try {
+      const failed = await this.sink.addCounts(counts);
+      if (failed.length > 0) this.dedup.restore(failed);
+    } catch (err) {
+      this.log.warn({ err, counts: counts.length }, 'count update failed; will retry at the next flush');
+      this.dedup.restore(counts);
+    }
+  }
+}
