@@ -1,1 +1,54 @@
-export {};
+/**
+ * The audit source: Kubernetes API server audit events, as the webhook backend posts them
+ * (`EventList`) or as log-backend lines (single `Event`s, NDJSON), turned into findings by a
+ * set of configurable rules.
+ *
+ * @packageDocumentation
+ */
+import { definePlugin, type SourceEvent } from '@zen-watcher/sdk';
+import { AuditBodySchema, eventsOf } from './body.js';
+import { AuditConfigSchema } from './config.js';
+import { DropTally } from './drop-counter.js';
+import { mapAuditEvent } from './map-event.js';
+
+export { AuditConfigSchema, CONTROL_PLANE_USERS, type AuditConfig, type RuleName, type RuleSettings } from './config.js';
+export { AuditBodySchema, AuditEventSchema, AuditEventListSchema, type AuditEvent, type AuditEventList, type AuditBody } from './body.js';
+export { RULES } from './rules.js';
+
+/**
+ * The audit plugin. Only `ResponseComplete` and `Panic` events are evaluated (plus
+ * `ResponseStarted` of exec/attach/port-forward, which is when a session opens); each rule that
+ * matches yields one event keyed by `auditID` and rule.
+ *
+ * @example
+ * ```ts
+ * import audit from '@zen-watcher/plugin-audit';
+ * import { runWebhook } from '@zen-watcher/sdk/testing';
+ * const r = await runWebhook(audit, { body: eventList });
+ * ```
+ */
+const audit = definePlugin({
+  name: 'audit',
+  kind: 'webhook',
+  description: 'Kubernetes API server audit events (webhook backend EventList, log-backend NDJSON)',
+  accepts: ['json', 'ndjson'],
+  config: AuditConfigSchema,
+  body: AuditBodySchema,
+  handle(body, ctx, req) {
+    const drops = new DropTally();
+    const events: SourceEvent[] = [];
+    for (const e of eventsOf(body)) {
+      try {
+        events.push(...mapAuditEvent(e, ctx.config, req.receivedAt, drops));
+      } catch (err) {
+        // One odd event must not cost the other 399 of its batch.
+        drops.add('error');
+        ctx.log.warn({ err, auditID: String(e.auditID).slice(0, 64) }, 'audit event could not be mapped');
+      }
+    }
+    drops.flush(ctx);
+    return events;
+  },
+});
+
+export default audit;

@@ -1,0 +1,54 @@
+/**
+ * Event times arrive as RFC 3339 with any fraction (Falco sends nanoseconds) or as integer epoch
+ * values (Falco's `evt.time` is nanoseconds). Everything is normalised to `Date#toISOString()`
+ * form (UTC, milliseconds), which every consumer of `detectedAt` accepts.
+ */
+
+// RFC 3339 (a space may separate date and time, as RFC 3339 allows), plus the form Go's
+// time.String() prints and some tools forward verbatim: `2020-05-21 02:58:07.829 +0000 UTC`.
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,12}))? ?(?:([Zz])|([+-])(\d{2}):?(\d{2}))(?: [A-Z]{1,5})?$/;
+
+// Go's zero time (0001-01-01T00:00:00Z) and other placeholders mean "no time", not year 1.
+const MIN_MS = Date.UTC(1971, 0, 1);
+const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * Normalises an RFC 3339 string (or Go's `time.String()` form), or an epoch number (or string of digits) in seconds,
+ * milliseconds, microseconds or nanoseconds, to RFC 3339 in UTC. Returns undefined for anything
+ * else, including impossible dates (`2023-02-30`) and times before 1971.
+ *
+ * @example
+ * ```ts
+ * normalizeTime('2023-05-25T13:44:05.478445995Z'); // '2023-05-25T13:44:05.478Z'
+ * normalizeTime(1470327477881781397);              // '2016-08-04T16:17:57.881Z'
+ * ```
+ */
+export function normalizeTime(value: unknown): string | undefined {
+  if (typeof value === 'number') return fromEpoch(value);
+  if (typeof value !== 'string' || value.length > 64) return undefined;
+  if (/^\d{9,20}$/.test(value)) return fromEpoch(Number(value));
+  const m = RFC3339.exec(value);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number);
+  // A leap second (:60) is kept in the right minute rather than rejected.
+  const second = Math.min(Number(m[6]), 59);
+  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || Number(m[6]) > 60) return undefined;
+  if (!m[8] && (Number(m[10]) > 23 || Number(m[11]) > 59)) return undefined;
+  const local = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // Date.UTC rolls 2023-02-30 over to March; a changed day means the date did not exist.
+  if (new Date(local).getUTCDate() !== day) return undefined;
+  const offsetMinutes = m[8] ? 0 : (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11]));
+  return inRange(local - offsetMinutes * 60_000);
+}
+
+function fromEpoch(n: number): string | undefined {
+  if (!Number.isFinite(n) || n <= 0) return undefined;
+  // The unit is inferred from the magnitude: any of them lands between 1971 and 5138.
+  const ms = n >= 1e17 ? n / 1e6 : n >= 1e14 ? n / 1e3 : n >= 1e11 ? n : n * 1e3;
+  return inRange(Math.floor(ms));
+}
+
+function inRange(ms: number): string | undefined {
+  return ms >= MIN_MS && ms <= MAX_MS ? new Date(ms).toISOString() : undefined;
+}
