@@ -1,1 +1,68 @@
-export {};
+/**
+ * @zen-watcher/plugin-trivy — Trivy Operator reports (vulnerabilities, failed configuration
+ * checks, exposed secrets) as Observations.
+ *
+ * @example
+ * ```ts
+ * import trivy from '@zen-watcher/plugin-trivy';
+ * trivy.name; // 'trivy'
+ * ```
+ * @packageDocumentation
+ */
+import { definePlugin, type SourceEvent } from '@zen-watcher/sdk';
+import { TrivyConfig, watchedReports } from './config.js';
+import { capFindings } from './finding-limits.js';
+import { mapReport } from './map-report.js';
+import { asRecord, asText } from './object-access.js';
+import { SILENT, tallyFor } from './tally.js';
+
+export { TrivyConfig, REPORT_RESOURCES, watchedReports, type ReportName } from './config.js';
+export { mapReport } from './map-report.js';
+export { vulnerabilityKey } from './map-vulnerabilities.js';
+export { configAuditKey } from './map-config-audit.js';
+export { exposedSecretKey } from './map-exposed-secrets.js';
+
+/**
+ * The trivy source: an informer on the Trivy Operator's report resources selected by
+ * `config.reports`. Reports are state: `add` and `sync` return every finding (the host's
+ * exact dedup makes repeats harmless), `update` returns only findings the previous version of
+ * the report did not have, `delete` returns nothing (a deleted report is not a new finding).
+ *
+ * @example
+ * ```yaml
+ * apiVersion: zen.kube-zen.io/v1alpha1
+ * kind: Ingester
+ * metadata: { name: trivy, namespace: zen-system }
+ * spec: { source: trivy, config: { minSeverity: high } }
+ * ```
+ */
+const trivy = definePlugin({
+  name: 'trivy',
+  kind: 'informer',
+  description: 'Trivy Operator VulnerabilityReports, ConfigAuditReports and ExposedSecretReports',
+  semantics: 'state',
+  config: TrivyConfig,
+  resources: (config) => watchedReports(config),
+  onEvent(type, obj, ctx, old) {
+    if (type === 'delete') return [];
+    const tally = tallyFor(ctx);
+    let events: SourceEvent[] = mapReport(obj, ctx.config, tally);
+    if (type === 'update' && old) {
+      // A rescan rewrites the whole report; only what it did not list before is new.
+      const before = new Set(mapReport(old, ctx.config, SILENT).map((e) => e.dedupKey));
+      events = events.filter((e) => !before.has(e.dedupKey));
+    }
+    const { kept, dropped } = capFindings(events, ctx.config);
+    if (dropped > 0) {
+      const meta = asRecord(obj.metadata);
+      tally.skip('too_many_findings', undefined, dropped);
+      ctx.log.warn(
+        { report: `${asText(meta?.namespace) ?? ''}/${asText(meta?.name) ?? ''}`, kept: kept.length, dropped },
+        'report has more findings than maxFindingsPerReport; the least severe were left out',
+      );
+    }
+    return kept;
+  },
+});
+
+export default trivy;

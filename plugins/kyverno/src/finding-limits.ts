@@ -1,0 +1,19 @@
+import { SEVERITIES, type SourceEvent } from '@zen-watcher/sdk';
+import type { KyvernoConfig } from './config.js';
+
+/**
+ * Keeps at most `maxFindingsPerReport` events, the most severe first (report order within a
+ * severity, so a relist picks the same ones). Returns what was kept and how many were dropped.
+ *
+ * @example
+ * ```ts
+ * const { kept, dropped } = capFindings(events, config);
+ * ```
+ */
+export function capFindings(events: SourceEvent[], config: Pick<KyvernoConfig, 'maxFindingsPerReport'>): { kept: SourceEvent[]; dropped: number } {
+  const max = config.maxFindingsPerReport;
+  if (events.length <= max) return { kept: events, dropped: 0 };
+  // Array.prototype.sort is stable, so equal severities keep their report order.
+  const sorted = [...events].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
+  return { kept: sorted.slice(0, max), dropped: events.length - max };
+}

@@ -1,0 +1,66 @@
+import type { PluginContext, PluginCounter, PluginMetrics } from '@zen-watcher/sdk';
+
+/**
+ * Where a mapper reports what it did not turn into events: `skip` for input that is malformed
+ * (missing or wrongly typed fields), `filter` for valid findings the config excludes.
+ */
+export interface Tally {
+  /** Counts `skipped_total{reason}` by `count` and logs at debug with `where` (never the whole object). */
+  skip(reason: string, where?: Record<string, unknown>, count?: number): void;
+  /** Counts `filtered_total{reason}` by `count`. */
+  filter(reason: string, count?: number): void;
+}
+
+/**
+ * A tally that records nothing: used when re-mapping the previous version of an object on
+ * `update`, whose problems were already counted when it arrived.
+ *
+ * @example
+ * ```ts
+ * const before = mapReport(old, config, SILENT);
+ * ```
+ */
+export const SILENT: Tally = { skip: () => undefined, filter: () => undefined };
+
+interface Counters {
+  skipped: PluginCounter;
+  filtered: PluginCounter;
+}
+
+// One registration per metrics registry: a Prometheus registry refuses a second metric of the
+// same name, and hooks run once per object.
+const registered = new WeakMap<PluginMetrics, Counters>();
+
+function countersFor(metrics: PluginMetrics): Counters {
+  let counters = registered.get(metrics);
+  if (!counters) {
+    counters = {
+      skipped: metrics.counter('skipped_total', 'Objects or findings skipped because they were malformed', ['reason']),
+      filtered: metrics.counter('filtered_total', 'Findings left out by the plugin configuration', ['reason']),
+    };
+    registered.set(metrics, counters);
+  }
+  return counters;
+}
+
+/**
+ * The tally of one plugin instance, backed by its metrics and logger.
+ *
+ * @example
+ * ```ts
+ * const tally = tallyFor(ctx);
+ * tally.skip('missing_report', { name });
+ * ```
+ */
+export function tallyFor(ctx: PluginContext<unknown>): Tally {
+  const counters = countersFor(ctx.metrics);
+  return {
+    skip(reason, where, count = 1) {
+      counters.skipped.inc({ reason }, count);
+      ctx.log.debug({ reason, count, ...where }, 'skipped malformed input');
+    },
+    filter(reason, count = 1) {
+      if (count > 0) counters.filtered.inc({ reason }, count);
+    },
+  };
+}
