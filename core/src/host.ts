@@ -43,6 +43,8 @@ export interface HostOptions {
   /** Cluster mode's parts, started in order after the config-file sources. */
   components?: (host: Host) => HostComponent[];
   defaultMetrics?: boolean;
+  /** The metrics registry, when the caller already made one for its components. */
+  metrics?: HostMetrics;
 }
 
 const noSecrets: SecretReader = { read: () => undefined };
@@ -53,7 +55,7 @@ const noSecrets: SecretReader = { read: () => undefined };
  */
 export async function createHost(config: HostConfig, options: HostOptions): Promise<Host> {
   const log = options.log;
-  const metrics = createHostMetrics({ defaultMetrics: options.defaultMetrics });
+  const metrics = options.metrics ?? createHostMetrics({ defaultMetrics: options.defaultMetrics });
   const plugins = options.plugins ?? (await discoverPlugins({ configured: config.plugins }));
   const sink = options.sink ?? new JsonlSink(config.output.file, log.child({ component: 'sink' }));
   const dedup = new DedupCache(config.dedup.maxSize);
@@ -120,10 +122,16 @@ export async function createHost(config: HostConfig, options: HostOptions): Prom
         if (flushTimer) clearInterval(flushTimer);
         // fastify stops listening, answers 503 to new requests on open connections and waits
         // for in-flight requests, so every 2xx has been written before we flush and close.
-        await app.close();
-        for (const c of [...components].reverse()) {
-          await c.stop().catch((err: unknown) => log.warn({ err, component: c.name }, 'component stop failed'));
-        }
+        // Meanwhile the components stop (last first): the leader hands its lease over at once.
+        const stopping = (async () => {
+          for (const c of [...components].reverse()) {
+            await c.stop().catch((err: unknown) => log.warn({ err, component: c.name }, 'component stop failed'));
+          }
+        })();
+        // Connections busy when close() began become idle later; close them as they do, or
+        // keep-alive clients would hold the server open until their timeout.
+        const idle = setInterval(() => app.server.closeIdleConnections?.(), 50);
+        await Promise.all([app.close().finally(() => clearInterval(idle)), stopping]);
         await sources.stopAll();
         await pipeline.flush();
         await sink.close();

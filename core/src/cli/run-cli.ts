@@ -1,12 +1,16 @@
 import { HostError } from '../errors.js';
 import { serve } from './serve.js';
 import { listPlugins } from './plugins-command.js';
+import { validateCommand } from './validate-command.js';
+import { printCrds } from './crds.js';
 
 const USAGE = `usage: zen-watcher [command]
 
 commands:
   (none), run          start the host (local mode when no cluster is reachable)
-  plugins              list the discovered plugins
+  plugins [--json]     list the discovered plugins (name, kind, version, package)
+  validate <file>...   check Ingester manifests offline (CRD schema, spec, plugin config)
+  crds                 print the CRDs (pipe to kubectl apply -f -)
   help                 this text
 
 configuration: environment variables (see docs/configuration.md) and ZW_CONFIG=<file.yaml>`;
@@ -24,6 +28,10 @@ export async function runCli(argv: string[]): Promise<number | undefined> {
         return undefined;
       case 'plugins':
         return await listPlugins(process.env, rest);
+      case 'validate':
+        return await validateCommand(process.env, rest);
+      case 'crds':
+        return printCrds();
       case 'help':
       case '--help':
       case '-h':

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import { webhookHandler, type WebhookDeps } from './webhook-handler.js';
@@ -28,7 +28,7 @@ const NDJSON_TYPES = /^application\/(?:x-)?(?:ndjson|jsonl|json-seq|x-json-strea
 export function buildApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -47,6 +47,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   app.post('/ingest/*', webhookHandler(deps));
 
+  // While draining, tell keep-alive clients to reconnect (to another replica) after this answer.
+  app.addHook('onSend', async (_req, reply) => {
+    if (deps.draining()) reply.header('connection', 'close');
+  });
   app.addHook('onResponse', async (req, reply) => {
     if (!req.url.startsWith('/ingest/')) return;
     const source = (req as { zwSource?: string }).zwSource ?? deps.routes.get(req.url)?.source ?? 'unknown';

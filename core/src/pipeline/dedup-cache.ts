@@ -34,6 +34,12 @@ export class DedupCache {
     return this.entries.size;
   }
 
+  /** Whether `name` was written recently (within its window). */
+  has(name: string): boolean {
+    const e = this.entries.get(name);
+    return e !== undefined && this.now() - e.writtenAt < e.windowMs;
+  }
+
   /**
    * Absorbs a repeat of `name` if it was written within its window. Returns true when absorbed.
    */

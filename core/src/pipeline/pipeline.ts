@@ -42,7 +42,11 @@ export class Pipeline {
     private readonly log: Logger,
   ) {}
 
-  async process(src: PipelineSource, events: readonly SourceEvent[], receivedAt: string): Promise<PipelineResult> {
+  /**
+   * `sync` marks events re-derived from a relist (start, takeover, 410): a finding already
+   * recorded is left as it is rather than counted again, which makes catch-up idempotent.
+   */
+  async process(src: PipelineSource, events: readonly SourceEvent[], receivedAt: string, options: { sync?: boolean } = {}): Promise<PipelineResult> {
     const result: PipelineResult = { received: events.length, created: 0, merged: 0, deduped: 0, filtered: 0 };
     const writes: Promise<void>[] = [];
     for (const event of events) {
@@ -61,13 +65,14 @@ export class Pipeline {
         receivedAt,
       });
       const name = obs.metadata.name;
-      if (src.dedup.enabled && this.dedup.absorb(name, obs.status!.lastSeenAt, event.count)) {
+      if (options.sync && event.count === undefined && this.dedup.has(name)) continue;
+      if (!options.sync && src.dedup.enabled && this.dedup.absorb(name, obs.status!.lastSeenAt, event.count)) {
         result.deduped++;
         this.metrics.deduped.inc({ source: src.source });
         continue;
       }
       writes.push(
-        this.sink.upsert(obs, event.count === undefined ? 'increment' : 'atLeast').then((outcome) => {
+        this.sink.upsert(obs, event.count !== undefined ? 'atLeast' : options.sync ? 'ensure' : 'increment').then((outcome) => {
           if (outcome === 'created') {
             result.created++;
             this.metrics.created.inc({ source: src.source, severity: obs.spec.severity, category: obs.spec.category });

@@ -60,6 +60,7 @@ export class JsonlSink implements ObservationSink {
     const prev = this.known.get(this.key(obs.metadata.namespace, obs.metadata.name))?.obs;
     let result: 'created' | 'merged' = 'created';
     let next = obs;
+    if (prev?.status && mode === 'ensure') return 'merged';
     if (prev?.status) {
       result = 'merged';
       const count = mode === 'atLeast' ? Math.max(prev.status.count, obs.status!.count) : prev.status.count + obs.status!.count;

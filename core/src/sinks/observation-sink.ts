@@ -4,9 +4,10 @@ import type { PendingCount } from '../pipeline/dedup-cache.js';
 /**
  * How an upsert merges into an Observation that already exists: `increment` adds the new
  * Observation's count; `atLeast` raises the count to it (event-like sources that count repeats
- * themselves) and never lowers it.
+ * themselves) and never lowers it; `ensure` leaves an existing one alone (a relist re-seeing a
+ * finding it already recorded, e.g. catch-up after a takeover).
  */
-export type MergeMode = 'increment' | 'atLeast';
+export type MergeMode = 'increment' | 'atLeast' | 'ensure';
 
 /**
  * Where Observations go: the API server in a cluster, a JSON-lines file in local mode. A
