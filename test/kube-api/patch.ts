@@ -1,0 +1,254 @@
+// The three patch formats the apiserver accepts for JSON objects (server-side apply excepted):
+// RFC 7386 merge patch, RFC 6902 JSON patch, and a simplified strategic merge patch.
+//
+// Strategic merge here is "merge patch plus the directives and list strategies that matter
+// for the types this server serves": `$patch: replace|delete` on maps,
+// `$deleteFromPrimitiveList/<key>`, `$setElementOrder/<key>` and `$retainKeys` (accepted,
+// ignored), metadata.finalizers merged as a set and metadata.ownerReferences merged by uid.
+// Every other list is replaced, which is what the real server does for lists whose Go field
+// has no patchStrategy tag (true for ConfigMap, Secret, Lease, Namespace and Event).
+
+// Parsed JSON; typed loosely because patches walk arbitrary documents.
+export type Json = any;
+type JsonObject = Record<string, any>;
+
+export function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function clone<T>(v: T): T {
+  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+}
+
+export function mergePatch(target: Json, patch: Json): Json {
+  if (!isObject(patch)) return clone(patch);
+  const out: JsonObject = isObject(target) ? { ...target } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k] ?? null, v);
+  }
+  return out;
+}
+
+/** Thrown when a JSON patch does not apply; the handler answers 422 like the apiserver. */
+export class PatchApplyError extends Error {}
+
+function parsePointer(path: string): string[] {
+  if (path === '') return [];
+  if (!path.startsWith('/')) throw new PatchApplyError(`invalid JSON pointer: ${JSON.stringify(path)}`);
+  return path
+    .slice(1)
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function walk(doc: Json, parts: string[], op: string, path: string): Json {
+  let cur = doc;
+  for (const p of parts) {
+    if (Array.isArray(cur)) {
+      const i = Number(p);
+      if (!/^\d+$/.test(p) || i >= cur.length) throw new PatchApplyError(`Unable to access invalid index: ${p}: invalid index referenced`);
+      cur = cur[i];
+    } else if (isObject(cur) && p in cur) {
+      cur = cur[p];
+    } else {
+      throw new PatchApplyError(`${op} operation does not apply: doc is missing path: ${JSON.stringify(path)}: missing value`);
+    }
+  }
+  return cur;
+}
+
+function getAt(doc: Json, path: string, op: string): Json {
+  return walk(doc, parsePointer(path), op, path);
+}
+
+function removeAt(doc: Json, path: string, op: string): Json {
+  const parts = parsePointer(path);
+  const last = parts.pop();
+  if (last === undefined) throw new PatchApplyError(`${op} operation does not apply: cannot remove the document root`);
+  const parent = walk(doc, parts, op, path);
+  if (Array.isArray(parent)) {
+    const i = Number(last);
+    if (!/^\d+$/.test(last) || i >= parent.length) throw new PatchApplyError(`Unable to access invalid index: ${last}: invalid index referenced`);
+    return parent.splice(i, 1)[0];
+  }
+  if (isObject(parent) && last in parent) {
+    const v = parent[last];
+    delete parent[last];
+    return v;
+  }
+  throw new PatchApplyError(`Unable to remove nonexistent key: ${last}: missing value`);
+}
+
+function addAt(doc: Json, path: string, value: Json, op: string): Json {
+  const parts = parsePointer(path);
+  const last = parts.pop();
+  if (last === undefined) return value;
+  const parent = walk(doc, parts, op, path);
+  if (Array.isArray(parent)) {
+    if (last === '-') parent.push(value);
+    else {
+      const i = Number(last);
+      if (!/^\d+$/.test(last) || i > parent.length) throw new PatchApplyError(`Unable to access invalid index: ${last}: invalid index referenced`);
+      parent.splice(i, 0, value);
+    }
+  } else if (isObject(parent)) {
+    parent[last] = value;
+  } else {
+    throw new PatchApplyError(`${op} operation does not apply: doc is missing path: ${JSON.stringify(path)}: missing value`);
+  }
+  return doc;
+}
+
+function replaceAt(doc: Json, path: string, value: Json): Json {
+  const parts = parsePointer(path);
+  const last = parts.pop();
+  if (last === undefined) return value;
+  const parent = walk(doc, parts, 'replace', path);
+  if (Array.isArray(parent)) {
+    const i = Number(last);
+    if (!/^\d+$/.test(last) || i >= parent.length) throw new PatchApplyError(`Unable to access invalid index: ${last}: invalid index referenced`);
+    parent[i] = value;
+  } else if (isObject(parent) && last in parent) {
+    parent[last] = value;
+  } else {
+    throw new PatchApplyError(`replace operation does not apply: doc is missing key: ${path}: missing value`);
+  }
+  return doc;
+}
+
+/** The apiserver caps a JSON patch at 10000 operations. */
+const MAX_JSON_PATCH_OPERATIONS = 10000;
+
+export function jsonPatch(target: Json, ops: unknown): Json {
+  if (!Array.isArray(ops)) throw new TypeError('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+  if (ops.length > MAX_JSON_PATCH_OPERATIONS) throw new TypeError(`The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
+  let doc = clone(target);
+  for (const raw of ops) {
+    if (!isObject(raw)) throw new TypeError('json: cannot unmarshal non-object into Go value of type jsonpatch.Operation');
+    const op = String(raw.op ?? '');
+    const path = String(raw.path ?? '');
+    switch (op) {
+      case 'add':
+        doc = addAt(doc, path, clone(raw.value ?? null), 'add');
+        break;
+      case 'remove':
+        removeAt(doc, path, 'remove');
+        break;
+      case 'replace':
+        doc = replaceAt(doc, path, clone(raw.value ?? null));
+        break;
+      case 'move': {
+        const v = removeAt(doc, String(raw.from ?? ''), 'move');
+        doc = addAt(doc, path, v, 'move');
+        break;
+      }
+      case 'copy': {
+        const v = clone(getAt(doc, String(raw.from ?? ''), 'copy'));
+        doc = addAt(doc, path, v, 'copy');
+        break;
+      }
+      case 'test': {
+        let actual: Json;
+        try {
+          actual = getAt(doc, path, 'test');
+        } catch {
+          throw new PatchApplyError(`testing value ${path} failed: test failed`);
+        }
+        if (!deepEqual(actual, raw.value ?? null)) throw new PatchApplyError(`testing value ${path} failed: test failed`);
+        break;
+      }
+      default:
+        throw new PatchApplyError(`Unexpected kind: ${op}`);
+    }
+  }
+  return doc;
+}
+
+/** Lists merged instead of replaced, by dotted path from the object root. */
+const MERGE_LISTS: Record<string, { key?: string }> = {
+  'metadata.finalizers': {},
+  'metadata.ownerReferences': { key: 'uid' },
+};
+
+export function strategicMergePatch(target: Json, patch: Json): Json {
+  return smp(target, patch, '');
+}
+
+function smp(target: Json, patch: Json, path: string): Json {
+  if (!isObject(patch)) return clone(patch);
+  if (patch.$patch === 'replace') {
+    const { $patch: _ignored, ...rest } = patch;
+    return strip(rest);
+  }
+  if (patch.$patch === 'delete') return null;
+  const out: JsonObject = isObject(target) ? { ...target } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (k === '$patch' || k === '$retainKeys' || k.startsWith('$setElementOrder/')) continue;
+    if (k.startsWith('$deleteFromPrimitiveList/')) {
+      const field = k.slice('$deleteFromPrimitiveList/'.length);
+      const drop = Array.isArray(v) ? v : [];
+      const cur = out[field];
+      if (Array.isArray(cur)) out[field] = cur.filter((x) => !drop.some((d) => deepEqual(d, x)));
+      continue;
+    }
+    const childPath = path ? `${path}.${k}` : k;
+    if (v === null) {
+      delete out[k];
+    } else if (isObject(v) && v.$patch === 'delete') {
+      delete out[k];
+    } else if (Array.isArray(v) && MERGE_LISTS[childPath]) {
+      out[k] = mergeList(out[k], v, MERGE_LISTS[childPath].key);
+    } else if (isObject(v)) {
+      out[k] = smp(out[k] ?? null, v, childPath);
+    } else {
+      out[k] = clone(v);
+    }
+  }
+  return out;
+}
+
+function mergeList(current: Json | undefined, patch: Json[], key: string | undefined): Json[] {
+  const out: Json[] = Array.isArray(current) ? current.slice() : [];
+  for (const item of patch) {
+    if (key === undefined) {
+      if (!out.some((x) => deepEqual(x, item))) out.push(clone(item));
+      continue;
+    }
+    if (!isObject(item)) continue;
+    const idx = out.findIndex((x) => isObject(x) && x[key] === item[key]);
+    if (item.$patch === 'delete') {
+      if (idx >= 0) out.splice(idx, 1);
+    } else if (idx >= 0) {
+      out[idx] = smp(out[idx], item, '');
+    } else {
+      out.push(strip(item));
+    }
+  }
+  return out;
+}
+
+function strip(v: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(v)) if (!k.startsWith('$')) out[k] = clone(x);
+  return out;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], bb[i])) return false;
+    return true;
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  if (ak.length !== bk.length) return false;
+  for (const k of ak) if (!deepEqual(ao[k], bo[k])) return false;
+  return true;
+}
