@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { GROUP, LABELS, LIMITS, VERSION, type Observation, type SourceEvent } from '@zen-watcher/sdk';
 
 /**
@@ -7,8 +7,7 @@ import { GROUP, LABELS, LIMITS, VERSION, type Observation, type SourceEvent } fr
  * dedup exact and catch-up idempotent.
  */
 export function observationName(source: string, dedupKey: string): string {
-  const hash = createHash('sha256').update(source).update('\n').update(dedupKey).digest('hex').slice(0, 20);
-  return `${source}-${hash}`;
+  return `${source}-${hash('sha256', `${source}\n${dedupKey}`, 'hex').slice(0, 20)}`;
 }
 
 /** Reads a dotted path (`details.rule`, `resource.kind`) from an event. */
@@ -34,6 +33,8 @@ export function dedupKeyOf(event: SourceEvent, fields: readonly string[] | undef
  */
 export function boundDetails(details: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (!details) return undefined;
+  // Most details are a few hundred bytes: a bounded walk says so without serialising them.
+  if (roughSize(details, LIMITS.detailsBytes / 2) <= LIMITS.detailsBytes / 2) return details;
   let json = JSON.stringify(details);
   if (json.length <= LIMITS.detailsBytes) return details;
   const cut: Record<string, unknown> = JSON.parse(JSON.stringify(details, (_k, v) => (typeof v === 'string' && v.length > 1024 ? `${v.slice(0, 1024)}…` : v)));
@@ -51,6 +52,27 @@ export function boundDetails(details: Record<string, unknown> | undefined): Reco
     total -= size + k.length + 4;
   }
   return { ...cut, _truncated: true, _droppedKeys: dropped.slice(0, 50) };
+}
+
+/** An upper estimate of a value's JSON size that stops counting once past `budget`. */
+function roughSize(value: unknown, budget: number): number {
+  let size = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && size <= budget) {
+    const v = stack.pop();
+    if (typeof v === 'string') size += v.length * 2 + 2; // escapes can double a string
+    else if (v === null || typeof v !== 'object') size += 24;
+    else if (Array.isArray(v)) {
+      size += 2 + v.length;
+      for (const x of v) stack.push(x);
+    } else {
+      for (const [k, x] of Object.entries(v)) {
+        size += k.length * 2 + 4;
+        stack.push(x);
+      }
+    }
+  }
+  return size;
 }
 
 export interface NormalizeContext {

@@ -1,4 +1,4 @@
-import { mkdirSync, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdirSync, openSync, write, fsync, close } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Observation } from '@zen-watcher/sdk';
 import type { Logger } from 'pino';
@@ -15,34 +15,59 @@ interface Known {
  * `memory` Observations to merge counts the way the API server sink does.
  */
 export class JsonlSink implements ObservationSink {
-  private readonly stream: WriteStream;
+  private readonly fd: number;
   private readonly known = new Map<string, Known>();
+  private pending: { line: string; done: (err: Error | null) => void }[] = [];
+  private writing = false;
   private inflight = 0;
   private closing?: Promise<void>;
 
+  /** `memory`: how many Observations' last state to keep for merging (the dedup cache's size is a good bound). */
   constructor(
     readonly file: string,
     private readonly log: Logger,
-    private readonly memory = 100_000,
+    private readonly memory = 10_000,
   ) {
     mkdirSync(dirname(file), { recursive: true });
-    this.stream = createWriteStream(file, { flags: 'a' });
-    this.stream.on('error', (err) => this.log.error({ err, file }, 'cannot write the observations file'));
+    this.fd = openSync(file, 'a');
   }
 
   get depth(): number {
     return this.inflight;
   }
 
+  // Lines are gathered while a write is in flight and written together: one syscall for many
+  // events under load, and each caller still learns when its own line is on disk.
   private append(obs: Observation): Promise<void> {
     this.inflight++;
     return new Promise<void>((resolve, reject) => {
-      this.stream.write(`${JSON.stringify(obs)}\n`, (err) => {
-        this.inflight--;
-        if (err) reject(err);
-        else resolve();
-      });
+      this.pending.push({ line: `${JSON.stringify(obs)}\n`, done: (err) => (this.inflight--, err ? reject(err) : resolve()) });
+      if (!this.writing) this.drain();
     });
+  }
+
+  private drain(): void {
+    const batch = this.pending;
+    if (batch.length === 0) {
+      this.writing = false;
+      return;
+    }
+    this.pending = [];
+    this.writing = true;
+    const buf = Buffer.from(batch.map((b) => b.line).join(''));
+    const writeAll = (offset: number): void => {
+      write(this.fd, buf, offset, buf.length - offset, null, (err, n) => {
+        if (err) {
+          this.log.error({ err, file: this.file }, 'cannot write the observations file');
+          for (const b of batch) b.done(err);
+          return this.drain();
+        }
+        if (offset + n < buf.length) return writeAll(offset + n);
+        for (const b of batch) b.done(null);
+        this.drain();
+      });
+    };
+    writeAll(0);
   }
 
   private key(ns: string, name: string): string {
@@ -99,9 +124,10 @@ export class JsonlSink implements ObservationSink {
   }
 
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      this.stream.end(() => resolve());
-    });
+    this.closing ??= (async () => {
+      while (this.writing || this.pending.length > 0) await new Promise((r) => setTimeout(r, 5));
+      await new Promise<void>((resolve) => fsync(this.fd, () => close(this.fd, () => resolve())));
+    })();
     return this.closing;
   }
 }

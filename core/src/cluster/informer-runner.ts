@@ -1,0 +1,263 @@
+import type { InformerEventType, KubeObject, WatchedResource } from '@zen-watcher/sdk';
+import type { Logger } from 'pino';
+import type { HostMetrics } from '../metrics/host-metrics.js';
+import { KubeApiError, type KubeHttp, type WatchEvent } from './kube-http.js';
+import { backoffMs, sleep } from './retry.js';
+
+/** How a runner is doing; becomes the Ingester's condition. */
+export interface RunnerHealth {
+  ok: boolean;
+  reason?: 'ResourceNotInstalled' | 'Forbidden' | 'WatchFailing';
+  message?: string;
+}
+
+/** Handles one informer callback; resolves once its events are written (it is retried on failure). */
+export type InformerHandler = (type: InformerEventType, obj: KubeObject, old: KubeObject | undefined, sync: boolean) => Promise<void>;
+
+export interface RunnerOptions {
+  source: string;
+  resource: WatchedResource;
+  /** Watch only this namespace; undefined = all namespaces (or a cluster-scoped resource). */
+  namespace?: string;
+  stallSeconds: number;
+  /** Bounds of the page size of lists. */
+  pageSize?: number;
+}
+
+function keyOf(o: KubeObject): string {
+  return `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+}
+
+/** `group/version/plural`, the `gvr` metric label. */
+export function gvrOf(r: WatchedResource): string {
+  return `${r.group || 'core'}/${r.version}/${r.plural}`;
+}
+
+/**
+ * List + watch of one resource for one source, owned by the host (client-node's informer stops
+ * on any error but 410 and ignores bookmarks). It requests bookmarks, resumes from the last
+ * resourceVersion after a normal close, relists on 410 Expired (diffing against what it knew,
+ * so nothing is reported twice and deletions are seen), restarts with backoff on any error,
+ * honours Retry-After, and restarts a watch that has been silent longer than `stallSeconds`.
+ * The first list (start, or takeover by a new leader) reports every object as `sync`: that is
+ * the catch-up that makes a failover lose nothing for state-like sources.
+ */
+export class InformerRunner {
+  private readonly known = new Map<string, KubeObject>();
+  private rv = '';
+  private health: RunnerHealth = { ok: true };
+  private loop?: Promise<void>;
+  private readonly abort = new AbortController();
+  readonly gvr: string;
+
+  constructor(
+    private readonly http: KubeHttp,
+    private readonly opts: RunnerOptions,
+    private readonly handle: InformerHandler,
+    private readonly metrics: HostMetrics,
+    private readonly log: Logger,
+    private readonly onHealth: (h: RunnerHealth) => void = () => undefined,
+    private readonly onSynced: () => void = () => undefined,
+  ) {
+    this.gvr = gvrOf(opts.resource);
+  }
+
+  private get path(): string {
+    const r = this.opts.resource;
+    const base = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
+    return this.opts.namespace && r.namespaced !== false ? `${base}/namespaces/${this.opts.namespace}/${r.plural}` : `${base}/${r.plural}`;
+  }
+
+  start(parent: AbortSignal): void {
+    parent.addEventListener('abort', () => this.abort.abort(), { once: true });
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop?.catch(() => undefined);
+    // A stopped watch (lost leadership) must not keep exporting a last-event time that only
+    // grows stale: staleness is the leader's to report.
+    this.metrics.watchLastEvent.remove({ source: this.opts.source, gvr: this.gvr });
+  }
+
+  private setHealth(h: RunnerHealth): void {
+    if (h.ok === this.health.ok && h.reason === this.health.reason && h.message === this.health.message) return;
+    this.health = h;
+    this.onHealth(h);
+  }
+
+  private touch(): void {
+    this.metrics.watchLastEvent.set({ source: this.opts.source, gvr: this.gvr }, Date.now() / 1000);
+  }
+
+  private restarted(reason: string): void {
+    this.metrics.watchRestarts.inc({ source: this.opts.source, gvr: this.gvr, reason });
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.abort.signal;
+    let failures = 0;
+    let needList = true;
+    let first = true;
+    while (!signal.aborted) {
+      try {
+        if (needList) {
+          await this.list(first);
+          if (first) this.onSynced();
+          first = false;
+          needList = false;
+        }
+        this.setHealth({ ok: true });
+        this.log.info({ gvr: this.gvr, namespace: this.opts.namespace, resourceVersion: this.rv }, 'informer watching');
+        const outcome = await this.watchOnce();
+        failures = 0;
+        if (signal.aborted) break;
+        if (outcome === 'expired') {
+          needList = true;
+          this.restarted('expired');
+        } else this.restarted(outcome);
+      } catch (err) {
+        if (signal.aborted) break;
+        failures++;
+        let wait = backoffMs(failures, 500, 30_000);
+        if (err instanceof KubeApiError) {
+          if (err.status === 410) needList = true;
+          if (err.retryAfterSeconds !== undefined) wait = err.retryAfterSeconds * 1000;
+          if (err.status === 404) {
+            this.setHealth({ ok: false, reason: 'ResourceNotInstalled', message: `${this.gvr} is not served by the API server (is its CRD installed?); retrying` });
+            wait = Math.max(wait, 5000);
+          } else if (err.status === 403) {
+            this.setHealth({ ok: false, reason: 'Forbidden', message: `not allowed to list/watch ${this.gvr}${this.opts.namespace ? ` in ${this.opts.namespace}` : ''}: ${err.message}` });
+            wait = Math.max(wait, 5000);
+          } else if (failures >= 3) {
+            this.setHealth({ ok: false, reason: 'WatchFailing', message: `${this.gvr}: ${err.message}` });
+          }
+        }
+        this.restarted(err instanceof KubeApiError ? `http_${err.status}` : 'error');
+        this.log.warn({ err, gvr: this.gvr, attempt: failures, retryInMs: Math.round(wait) }, 'informer list/watch failed; retrying');
+        await sleep(wait, signal);
+      }
+    }
+  }
+
+  /** Lists every page; the first list reports all as sync, later ones diff against what we knew. */
+  private async list(first: boolean): Promise<void> {
+    const seen = new Map<string, KubeObject>();
+    let cont: string | undefined;
+    let rv = '';
+    do {
+      const page = await this.http.request<{ items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } }>({
+        method: 'GET',
+        path: this.path,
+        query: { limit: this.opts.pageSize ?? 500, continue: cont, labelSelector: this.opts.resource.labelSelector, fieldSelector: this.opts.resource.fieldSelector },
+        signal: this.abort.signal,
+      });
+      for (const item of page.items ?? []) seen.set(keyOf(item), item);
+      cont = page.metadata?.continue || undefined;
+      rv = page.metadata?.resourceVersion ?? rv;
+    } while (cont);
+    this.touch();
+    for (const [k, obj] of seen) {
+      const old = this.known.get(k);
+      if (first || !old) await this.deliver(first ? 'sync' : 'add', obj, undefined, first);
+      else if (old.metadata?.resourceVersion !== obj.metadata?.resourceVersion) await this.deliver('update', obj, old, false);
+      this.known.set(k, obj);
+    }
+    for (const [k, old] of this.known) {
+      if (!seen.has(k)) {
+        this.known.delete(k);
+        await this.deliver('delete', old, undefined, false);
+      }
+    }
+    this.rv = rv;
+  }
+
+  /** One watch from `rv`; resolves with why it ended. */
+  private async watchOnce(): Promise<'closed' | 'expired' | 'stalled'> {
+    const ctl = new AbortController();
+    const onParentAbort = () => ctl.abort();
+    this.abort.signal.addEventListener('abort', onParentAbort, { once: true });
+    let stalled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        stalled = true;
+        ctl.abort();
+      }, this.opts.stallSeconds * 1000);
+      timer.unref();
+    };
+    let expired = false;
+    arm();
+    try {
+      await this.http.watch(
+        this.path,
+        {
+          resourceVersion: this.rv,
+          allowWatchBookmarks: true,
+          timeoutSeconds: 300 + Math.floor(Math.random() * 300),
+          labelSelector: this.opts.resource.labelSelector,
+          fieldSelector: this.opts.resource.fieldSelector,
+        },
+        async (e) => {
+          arm();
+          this.touch();
+          await this.onWatchEvent(e, () => {
+            expired = true;
+            ctl.abort();
+          });
+        },
+        ctl.signal,
+      );
+    } catch (err) {
+      if (!(stalled || expired || this.abort.signal.aborted)) throw err;
+    } finally {
+      clearTimeout(timer);
+      this.abort.signal.removeEventListener('abort', onParentAbort);
+    }
+    if (expired) return 'expired';
+    if (stalled) {
+      this.log.warn({ gvr: this.gvr, silentSeconds: this.opts.stallSeconds }, 'watch silent too long; restarting it');
+      return 'stalled';
+    }
+    return 'closed';
+  }
+
+  private async onWatchEvent(e: WatchEvent, expire: () => void): Promise<void> {
+    const rv = e.object?.metadata?.resourceVersion;
+    if (e.type === 'ERROR') {
+      const status = e.object as { code?: number; message?: string };
+      if (status.code === 410) return expire();
+      throw new KubeApiError(status.code ?? 500, 'WatchError', status.message ?? 'watch error');
+    }
+    if (e.type === 'BOOKMARK') {
+      if (rv) this.rv = rv;
+      return;
+    }
+    const obj = e.object as KubeObject;
+    const k = keyOf(obj);
+    const old = this.known.get(k);
+    if (e.type === 'DELETED') {
+      this.known.delete(k);
+      await this.deliver('delete', obj, old, false);
+    } else {
+      this.known.set(k, obj);
+      await this.deliver(old ? 'update' : 'add', obj, old, false);
+    }
+    if (rv) this.rv = rv;
+  }
+
+  /** Hands one callback to the pipeline, retrying until it lands: informer events are never dropped for backpressure. */
+  private async deliver(type: InformerEventType, obj: KubeObject, old: KubeObject | undefined, sync: boolean): Promise<void> {
+    for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
+      try {
+        await this.handle(type, obj, old, sync);
+        return;
+      } catch (err) {
+        this.log.warn({ err, gvr: this.gvr, object: keyOf(obj), attempt }, 'could not record informer event; retrying');
+        await sleep(backoffMs(attempt, 500, 15_000), this.abort.signal);
+      }
+    }
+  }
+}

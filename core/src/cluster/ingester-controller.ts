@@ -1,0 +1,225 @@
+import { checkSchema, type KubeObject } from '@zen-watcher/sdk';
+import type { Logger } from 'pino';
+import { SourceSpecSchema, type SourceSpec } from '../config/source-spec.js';
+import type { HostMetrics } from '../metrics/host-metrics.js';
+import type { SourceRegistry } from '../runtime/source-registry.js';
+import type { RunnerHealth } from './informer-runner.js';
+import { InformerRunner } from './informer-runner.js';
+import { KubeApiError, type KubeHttp } from './kube-http.js';
+import type { SecretCache } from './secret-cache.js';
+
+interface IngesterObject extends KubeObject {
+  spec?: unknown;
+  status?: { conditions?: Condition[] };
+}
+
+interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration?: number;
+}
+
+interface Tracked {
+  obj: IngesterObject;
+  ok: boolean;
+  reason: string;
+  message: string;
+  webhookPath?: string;
+  health?: RunnerHealth;
+  written?: string;
+}
+
+const RESOURCE = { group: 'zen.kube-zen.io', version: 'v1alpha1', plural: 'ingesters', kind: 'Ingester' } as const;
+
+/**
+ * Every pod watches Ingesters (in WATCH_NAMESPACE or everywhere) and applies each one live to
+ * its source registry: create, change and delete take effect without a restart, and a bad
+ * Ingester (unknown source, invalid config, route conflict) is refused on its own. The leader
+ * writes each Ingester's status: a Ready condition with a reason a person can act on,
+ * observedGeneration, the webhook path, and the health of its informer.
+ */
+export class IngesterController {
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly runners: InformerRunner[] = [];
+  private readonly abort = new AbortController();
+  private synced = 0;
+  private leading = false;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly http: KubeHttp,
+    private readonly sources: SourceRegistry,
+    private readonly secrets: SecretCache,
+    private readonly scope: readonly string[],
+    private readonly podName: string,
+    private readonly metrics: HostMetrics,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    for (const namespace of this.scope.length ? this.scope : [undefined]) {
+      const runner = new InformerRunner(
+        this.http,
+        { source: 'ingesters', resource: RESOURCE, namespace, stallSeconds: 600 },
+        (type, obj) => this.serialize(() => (type === 'delete' ? this.removed(obj) : this.applied(obj as IngesterObject))),
+        this.metrics,
+        this.log.child({ component: 'ingesters' }),
+        (h) => {
+          if (!h.ok) this.log.error({ reason: h.reason, message: h.message }, 'cannot watch Ingesters');
+        },
+        () => this.synced++,
+      );
+      this.runners.push(runner);
+      runner.start(this.abort.signal);
+    }
+  }
+
+  waitingFor(): string[] {
+    return this.synced >= this.runners.length ? [] : ['the first list of Ingesters'];
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await Promise.all(this.runners.map((r) => r.stop()));
+    await this.queue;
+  }
+
+  /** Leadership changed: the new leader (re)writes every status. */
+  setLeading(leading: boolean): void {
+    this.leading = leading;
+    if (leading) {
+      for (const t of this.tracked.values()) t.written = undefined;
+      void this.serialize(() => this.writeAll());
+    }
+  }
+
+  /** An informer instance's health changed (reported by the supervisor on the leader). */
+  reportHealth(id: string, health: RunnerHealth): void {
+    const t = this.tracked.get(id);
+    if (!t) return;
+    t.health = health;
+    void this.serialize(() => this.writeStatus(id));
+  }
+
+  private serialize(work: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(work).catch((err: unknown) => this.log.error({ err }, 'Ingester handling failed'));
+    return this.queue;
+  }
+
+  private idOf(obj: KubeObject): string {
+    return `${obj.metadata?.namespace}/${obj.metadata?.name}`;
+  }
+
+  private async applied(obj: IngesterObject, cascade = true): Promise<void> {
+    const id = this.idOf(obj);
+    const prev = this.tracked.get(id);
+    if (prev && prev.obj.metadata?.generation === obj.metadata?.generation && prev.obj.metadata?.uid === obj.metadata?.uid && cascade) {
+      prev.obj = obj; // status-only change (often our own write)
+      return;
+    }
+    const ns = obj.metadata!.namespace!;
+    const issues = checkSchema(SourceSpecSchema, obj.spec);
+    let t: Tracked;
+    if (issues.length > 0) {
+      await this.sources.remove(id);
+      t = { obj, ok: false, reason: 'InvalidSpec', message: issues.map((i) => `spec${i.path.replaceAll('/', '.')}: ${i.message}`).join('; ') };
+    } else {
+      const spec = obj.spec as SourceSpec;
+      let result = await this.sources.apply(id, spec, ns, `/ingest/${ns}/${obj.metadata!.name}`);
+      if (!result.ok && result.reason === 'RouteConflict' && cascade) result = await this.resolveConflict(obj, spec, result);
+      if (result.ok) {
+        t = { obj, ok: true, reason: 'Accepted', message: result.instance.kind === 'webhook' ? `serving POST ${result.instance.webhookPath}` : `watching ${result.instance.resources().map((r) => r.plural).join(', ')}`, webhookPath: result.instance.webhookPath };
+      } else {
+        await this.sources.remove(id);
+        t = { obj, ok: false, reason: result.reason, message: result.message };
+      }
+    }
+    t.written = prev?.written;
+    t.health = prev?.obj.metadata?.uid === obj.metadata?.uid ? prev?.health : undefined;
+    this.tracked.set(id, t);
+    this.log[t.ok ? 'info' : 'warn']({ ingester: id, source: (obj.spec as { source?: string })?.source, reason: t.reason, message: t.message }, t.ok ? 'Ingester accepted' : 'Ingester rejected');
+    this.afterChange();
+    await this.writeStatus(id);
+  }
+
+  /** Two Ingesters want one path: the older one keeps it, whatever order they arrived in. */
+  private async resolveConflict(obj: IngesterObject, spec: SourceSpec, failed: { ok: false; reason: string; message: string }) {
+    const path = spec.webhook?.path;
+    const holder = [...this.tracked.values()].find((t) => t.ok && t.webhookPath === path && this.idOf(t.obj) !== this.idOf(obj));
+    if (!holder || !olderThan(obj, holder.obj)) return failed as Awaited<ReturnType<SourceRegistry['apply']>>;
+    const holderId = this.idOf(holder.obj);
+    await this.sources.remove(holderId);
+    const result = await this.sources.apply(this.idOf(obj), spec, obj.metadata!.namespace!, `/ingest/${obj.metadata!.namespace}/${obj.metadata!.name}`);
+    this.tracked.delete(holderId);
+    await this.applied(holder.obj, false);
+    return result;
+  }
+
+  private async removed(obj: KubeObject): Promise<void> {
+    const id = this.idOf(obj);
+    await this.sources.remove(id);
+    this.tracked.delete(id);
+    this.log.info({ ingester: id }, 'Ingester deleted; its source stopped');
+    this.afterChange();
+  }
+
+  private afterChange(): void {
+    const refs: string[] = [];
+    let ready = 0;
+    for (const t of this.tracked.values()) {
+      if (t.ok) ready++;
+      const ref = (t.obj.spec as SourceSpec | undefined)?.webhook?.auth?.secretRef;
+      if (t.ok && ref) refs.push(`${t.obj.metadata!.namespace}/${ref.name}`);
+    }
+    this.secrets.want(refs);
+    this.metrics.ingesters.set({ state: 'ready' }, ready);
+    this.metrics.ingesters.set({ state: 'not_ready' }, this.tracked.size - ready);
+  }
+
+  private async writeAll(): Promise<void> {
+    for (const id of this.tracked.keys()) await this.writeStatus(id);
+  }
+
+  private async writeStatus(id: string): Promise<void> {
+    const t = this.tracked.get(id);
+    if (!t || !this.leading) return;
+    const healthy = t.health === undefined || t.health.ok;
+    const ok = t.ok && healthy;
+    const reason = !t.ok ? t.reason : healthy ? 'Accepted' : t.health!.reason!;
+    const message = !t.ok ? t.message : healthy ? t.message : t.health!.message!;
+    const generation = t.obj.metadata?.generation;
+    const previous = t.obj.status?.conditions?.find((c) => c.type === 'Ready');
+    const status = ok ? 'True' : 'False';
+    const condition: Condition = {
+      type: 'Ready',
+      status,
+      reason,
+      message: message.slice(0, 32_000),
+      lastTransitionTime: previous && previous.status === status ? previous.lastTransitionTime : new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      observedGeneration: generation,
+    };
+    const body = { status: { observedGeneration: generation, conditions: [condition], webhookPath: t.webhookPath ?? null, activeOn: this.podName || null } };
+    const key = JSON.stringify({ ...body.status, conditions: [{ ...condition, lastTransitionTime: undefined }] });
+    if (t.written === key) return;
+    try {
+      await this.http.request({
+        method: 'PATCH',
+        path: `/apis/zen.kube-zen.io/v1alpha1/namespaces/${t.obj.metadata!.namespace}/ingesters/${t.obj.metadata!.name}/status`,
+        body,
+        contentType: 'application/merge-patch+json',
+      });
+      t.written = key;
+    } catch (err) {
+      if (!(err instanceof KubeApiError && err.status === 404)) this.log.warn({ err, ingester: id }, 'could not write Ingester status; will retry on the next change');
+    }
+  }
+}
+
+function olderThan(a: KubeObject, b: KubeObject): boolean {
+  const ta = a.metadata?.creationTimestamp ?? '';
+  const tb = b.metadata?.creationTimestamp ?? '';
+  return ta < tb || (ta === tb && `${a.metadata?.namespace}/${a.metadata?.name}` < `${b.metadata?.namespace}/${b.metadata?.name}`);
+}
