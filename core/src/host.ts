@@ -95,6 +95,10 @@ export async function createHost(config: HostConfig, options: HostOptions): Prom
     sources,
     pipeline,
     async start() {
+      const authed = config.sources.find((s) => s.webhook?.auth && s.webhook.auth.type !== 'none');
+      if (authed && !options.secrets) {
+        throw new Error(`source ${authed.source} in the config asks for webhook auth, which reads a Kubernetes Secret: it needs cluster mode`);
+      }
       for (const [i, spec] of config.sources.entries()) {
         const id = `config/${i}-${spec.source}`;
         const r = await sources.apply(id, spec, config.podNamespace || 'default', `/ingest/${spec.source}`);

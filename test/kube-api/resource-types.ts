@@ -171,6 +171,8 @@ SECRETS.decode = (body) => {
   for (const [k, v] of Object.entries((d.obj.data ?? {}) as Record<string, string>)) {
     if (!BASE64.test(v) || v.length % 4 !== 0) throw badRequest(`Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte ${Math.max(0, v.search(/[^A-Za-z0-9+/=]/))} (data[${k}])`);
   }
+  // SetDefaults_Secret runs on every decode (create and update alike): no type means Opaque.
+  if (!d.obj.type) d.obj.type = 'Opaque';
   if (d.obj.stringData) {
     d.obj.data = { ...(d.obj.data ?? {}) };
     for (const [k, v] of Object.entries(d.obj.stringData as Record<string, string>)) d.obj.data[k] = Buffer.from(v, 'utf8').toString('base64');

@@ -23,8 +23,9 @@ export async function createClusterHost(config: HostConfig, log: Logger, kc: Kub
   const http = new KubeHttp(kc, { qps: config.kube.qps, burst: config.kube.burst });
   const metrics = createHostMetrics({ defaultMetrics: options.defaultMetrics });
   const writer = new ObservationWriter(http, config.writer, metrics, log.child({ component: 'writer' }));
-  const secrets = new SecretCache(http, metrics, log.child({ component: 'secrets' }));
   const namespace = config.podNamespace || 'default';
+  const staticSecrets = config.sources.flatMap((s) => (s.webhook?.auth?.secretRef ? [`${namespace}/${s.webhook.auth.secretRef.name}`] : []));
+  const secrets = new SecretCache(http, metrics, log.child({ component: 'secrets' }), staticSecrets);
   // A shard also watches its own namespace: the chart's default Ingester lives there, and
   // Observations of cluster-scoped findings fall back to it, so GC must cover it too.
   const scope = config.watchNamespaces.length > 0 ? [...new Set([...config.watchNamespaces, namespace])] : [];

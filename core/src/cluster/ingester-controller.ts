@@ -25,6 +25,9 @@ interface Condition {
 interface Tracked {
   obj: IngesterObject;
   ok: boolean;
+  informer?: boolean;
+  /** Generation of the last valid spec, still running while a newer one is invalid. */
+  keptGeneration?: number;
   reason: string;
   message: string;
   webhookPath?: string;
@@ -101,6 +104,7 @@ export class IngesterController {
     const t = this.tracked.get(id);
     if (!t) return;
     t.health = health;
+    this.afterChange();
     void this.serialize(() => this.writeStatus(id));
   }
 
@@ -124,17 +128,20 @@ export class IngesterController {
     const issues = checkSchema(SourceSpecSchema, obj.spec);
     let t: Tracked;
     if (issues.length > 0) {
-      await this.sources.remove(id);
-      t = { obj, ok: false, reason: 'InvalidSpec', message: issues.map((i) => `spec${i.path.replaceAll('/', '.')}: ${i.message}`).join('; ') };
+      t = this.rejected(id, prev, obj, 'InvalidSpec', issues.map((i) => `spec${i.path.replaceAll('/', '.')}: ${i.message}`).join('; '));
     } else {
       const spec = obj.spec as SourceSpec;
       let result = await this.sources.apply(id, spec, ns, `/ingest/${ns}/${obj.metadata!.name}`);
       if (!result.ok && result.reason === 'RouteConflict' && cascade) result = await this.resolveConflict(obj, spec, result);
       if (result.ok) {
-        t = { obj, ok: true, reason: 'Accepted', message: result.instance.kind === 'webhook' ? `serving POST ${result.instance.webhookPath}` : `watching ${result.instance.resources().map((r) => r.plural).join(', ')}`, webhookPath: result.instance.webhookPath };
-      } else {
+        const informer = result.instance.kind === 'informer';
+        t = { obj, ok: true, informer, reason: 'Accepted', message: informer ? `watching ${result.instance.resources().map((r) => r.plural).join(', ')}` : `serving POST ${result.instance.webhookPath}`, webhookPath: result.instance.webhookPath };
+      } else if (result.reason === 'RouteConflict' || result.reason === 'UnknownSource') {
+        // These are about the world, not a typo in this change: nothing of this Ingester runs.
         await this.sources.remove(id);
         t = { obj, ok: false, reason: result.reason, message: result.message };
+      } else {
+        t = this.rejected(id, prev, obj, result.reason, result.message);
       }
     }
     t.written = prev?.written;
@@ -143,6 +150,21 @@ export class IngesterController {
     this.log[t.ok ? 'info' : 'warn']({ ingester: id, source: (obj.spec as { source?: string })?.source, reason: t.reason, message: t.message }, t.ok ? 'Ingester accepted' : 'Ingester rejected');
     this.afterChange();
     await this.writeStatus(id);
+    if (cascade && prev?.webhookPath && prev.webhookPath !== t.webhookPath) await this.retryConflicts();
+  }
+
+  /**
+   * A change that does not validate leaves the previous valid version running (a typo must not
+   * switch monitoring off); the condition says so. With no previous version, nothing runs.
+   */
+  private rejected(id: string, prev: Tracked | undefined, obj: IngesterObject, reason: string, message: string): Tracked {
+    const running = this.sources.get(id);
+    if (running && prev && prev.obj.metadata?.uid === obj.metadata?.uid && (prev.ok || prev.keptGeneration !== undefined)) {
+      const kept = prev.ok ? prev.obj.metadata?.generation : prev.keptGeneration;
+      return { obj, ok: false, reason, message: `${message}\n(still running the last valid spec, generation ${kept})`, webhookPath: running.webhookPath, informer: running.kind === 'informer', keptGeneration: kept };
+    }
+    void this.sources.remove(id);
+    return { obj, ok: false, reason, message };
   }
 
   /** Two Ingesters want one path: the older one keeps it, whatever order they arrived in. */
@@ -164,15 +186,26 @@ export class IngesterController {
     this.tracked.delete(id);
     this.log.info({ ingester: id }, 'Ingester deleted; its source stopped');
     this.afterChange();
+    await this.retryConflicts();
+  }
+
+  /** A path may have been freed: Ingesters refused for a conflict try again, oldest first. */
+  private async retryConflicts(): Promise<void> {
+    const waiting = [...this.tracked.values()].filter((t) => t.reason === 'RouteConflict').sort((a, b) => (olderThan(a.obj, b.obj) ? -1 : 1));
+    for (const t of waiting) {
+      this.tracked.delete(this.idOf(t.obj));
+      await this.applied(t.obj, false);
+    }
   }
 
   private afterChange(): void {
     const refs: string[] = [];
     let ready = 0;
     for (const t of this.tracked.values()) {
-      if (t.ok) ready++;
-      const ref = (t.obj.spec as SourceSpec | undefined)?.webhook?.auth?.secretRef;
-      if (t.ok && ref) refs.push(`${t.obj.metadata!.namespace}/${ref.name}`);
+      if (t.ok && (t.health === undefined || t.health.ok)) ready++;
+      // The running instance's spec: a rejected change may leave an older, valid one running.
+      const ref = this.sources.get(this.idOf(t.obj))?.spec.webhook?.auth?.secretRef;
+      if (ref) refs.push(`${t.obj.metadata!.namespace}/${ref.name}`);
     }
     this.secrets.want(refs);
     this.metrics.ingesters.set({ state: 'ready' }, ready);
@@ -201,7 +234,7 @@ export class IngesterController {
       lastTransitionTime: previous && previous.status === status ? previous.lastTransitionTime : new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
       observedGeneration: generation,
     };
-    const body = { status: { observedGeneration: generation, conditions: [condition], webhookPath: t.webhookPath ?? null, activeOn: this.podName || null } };
+    const body = { status: { observedGeneration: generation, conditions: [condition], webhookPath: t.webhookPath ?? null, activeOn: t.informer && t.ok ? this.podName || null : null } };
     const key = JSON.stringify({ ...body.status, conditions: [{ ...condition, lastTransitionTime: undefined }] });
     if (t.written === key) return;
     try {

@@ -44,7 +44,10 @@ export class ObservationWriter implements ObservationSink {
   }
 
   upsert(obs: Observation, mode: MergeMode): Promise<'created' | 'merged'> {
-    return this.enqueue(() => this.doUpsert(obs, mode));
+    // Shared across retries: once the create went through, a retry only writes the status (a
+    // second POST would 409 and count this one occurrence twice).
+    const progress = { created: false };
+    return this.enqueue(() => this.doUpsert(obs, mode, progress));
   }
 
   async addCounts(counts: PendingCount[]): Promise<PendingCount[]> {
@@ -106,12 +109,13 @@ export class ObservationWriter implements ObservationSink {
     }
   }
 
-  private async doUpsert(obs: Observation, mode: MergeMode): Promise<'created' | 'merged'> {
+  private async doUpsert(obs: Observation, mode: MergeMode, progress: { created: boolean }): Promise<'created' | 'merged'> {
     const { namespace, name } = obs.metadata;
     const status = obs.status!;
     const t0 = performance.now();
     try {
-      await this.http.request({ method: 'POST', path: `${BASE}/${namespace}/observations`, body: { ...obs, status: undefined } });
+      if (!progress.created) await this.http.request({ method: 'POST', path: `${BASE}/${namespace}/observations`, body: { ...obs, status: undefined } });
+      progress.created = true;
     } catch (err) {
       if (!(err instanceof KubeApiError && err.status === 409)) throw err;
       if (mode === 'ensure') return 'merged';

@@ -12,11 +12,15 @@ export class SecretCache implements SecretReader {
   private readonly values = new Map<string, Record<string, string>>();
   private readonly watchers = new Map<string, { runner: InformerRunner; abort: AbortController }>();
 
+  /** `always`: `namespace/name` refs wanted whatever the Ingesters say (config-file sources). */
   constructor(
     private readonly http: KubeHttp,
     private readonly metrics: HostMetrics,
     private readonly log: Logger,
-  ) {}
+    private readonly always: readonly string[] = [],
+  ) {
+    if (always.length > 0) this.want([]);
+  }
 
   read(namespace: string, name: string, key: string): string | undefined {
     return this.values.get(`${namespace}/${name}`)?.[key];
@@ -24,7 +28,7 @@ export class SecretCache implements SecretReader {
 
   /** Keeps watching exactly the given `namespace/name` Secrets. */
   want(refs: Iterable<string>): void {
-    const wanted = new Set(refs);
+    const wanted = new Set([...refs, ...this.always]);
     for (const [ref, w] of this.watchers) {
       if (!wanted.has(ref)) {
         w.abort.abort();

@@ -4,7 +4,7 @@ import { HostError, HostErrorCodes } from '../errors.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { RouteTable } from './route-table.js';
-import { checkAuth, type SecretReader } from './webhook-auth.js';
+import { DEFAULT_SIGNATURE_HEADER, checkAuth, type SecretReader } from './webhook-auth.js';
 
 export interface WebhookDeps {
   routes: RouteTable;
@@ -13,6 +13,14 @@ export interface WebhookDeps {
   secrets: SecretReader;
   /** True while the host drains: new work gets 503. */
   draining: () => boolean;
+}
+
+// Credentials are the host's business; a plugin never sees them (or logs them by accident).
+function withoutCredentials(headers: FastifyRequest['headers'], auth: { signatureHeader?: string; timestampHeader?: string } | undefined): FastifyRequest['headers'] {
+  const out = { ...headers };
+  delete out.authorization;
+  delete out[(auth?.signatureHeader ?? DEFAULT_SIGNATURE_HEADER).toLowerCase()];
+  return out;
 }
 
 function declaredFormat(contentType: string | undefined): BodyFormat {
@@ -56,7 +64,7 @@ export function webhookHandler(deps: WebhookDeps) {
     }
 
     const receivedAt = new Date().toISOString();
-    const events = await instance.handle(parsed.value, { headers: req.headers, receivedAt });
+    const events = await instance.handle(parsed.value, { headers: withoutCredentials(req.headers, instance.auth), receivedAt });
     if (events === undefined) return reply.code(500).send({ error: 'PluginError', message: `the ${source} plugin failed on this body; it was logged and counted` });
     try {
       const result = await deps.pipeline.process(instance, events, receivedAt);

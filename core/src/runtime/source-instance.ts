@@ -112,6 +112,10 @@ export class SourceInstance implements PipelineSource {
     }
     const problems = filterProblems(opts.spec.filters);
     if (problems.length > 0) return { ok: false, reason: 'InvalidFilters', message: problems.join('\n') };
+    const auth = opts.spec.webhook?.auth;
+    if (auth && auth.type !== 'none' && !auth.secretRef) {
+      return { ok: false, reason: 'InvalidWebhook', message: `spec.webhook.auth.type is ${auth.type} but spec.webhook.auth.secretRef is missing: name the Secret (and key) holding the ${auth.type === 'bearer' ? 'token' : 'HMAC key'}` };
+    }
     if (loaded.plugin.kind === 'informer' && opts.spec.webhook) {
       return { ok: false, reason: 'InvalidWebhook', message: `spec.webhook is set but "${loaded.plugin.name}" is an informer source, not a webhook` };
     }

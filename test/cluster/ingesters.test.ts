@@ -1,0 +1,114 @@
+import * as k8s from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHmac } from 'node:crypto';
+import { ZenCluster } from '../harness/cluster.ts';
+import { waitFor } from '../harness/wait-for.ts';
+import type { ZenWatcherProcess } from '../harness/zen-watcher-process.ts';
+
+let cluster: ZenCluster;
+let pod: ZenWatcherProcess;
+beforeAll(async () => {
+  cluster = await ZenCluster.start({ replicas: 1 });
+  pod = await cluster.leader();
+}, 60_000);
+afterAll(async () => cluster?.stop());
+
+const event = (title: string) => ({ title, severity: 'high', namespace: 'shop' });
+const statusOf = async (path: string, body: unknown = event('x'), headers: Record<string, string> = {}) => (await pod.post(path, body, headers)).status;
+
+describe('Ingesters apply live', () => {
+  it('create: the source serves at /ingest/<namespace>/<name> and the status says so', async () => {
+    await cluster.applyIngester('hooks', { source: 'webhook' });
+    const ing = await cluster.ingesterReady('hooks', 'True', 'Accepted');
+    const path = `/ingest/${cluster.namespace}/hooks`;
+    expect(ing.status?.webhookPath).toBe(path);
+    await waitFor('the route', async () => (await statusOf(path)) === 200);
+  });
+
+  it('update: moving spec.webhook.path moves the route, and the generation is observed', async () => {
+    await cluster.applyIngester('hooks', { source: 'webhook', webhook: { path: '/ingest/team-a/alerts' } });
+    const ing = await cluster.ingesterReady('hooks', 'True');
+    expect(ing.status?.webhookPath).toBe('/ingest/team-a/alerts');
+    await waitFor('the new route', async () => (await statusOf('/ingest/team-a/alerts')) === 200);
+    expect(await statusOf(`/ingest/${cluster.namespace}/hooks`)).toBe(404);
+  });
+
+  it('an invalid config is refused with a reason a person can act on, and the last valid spec keeps running', async () => {
+    await cluster.applyIngester('hooks', { source: 'webhook', webhook: { path: '/ingest/team-a/alerts' }, config: { defaultSeverity: 'catastrophic' } });
+    const ing = await cluster.ingesterReady('hooks', 'False', 'InvalidConfig');
+    const message = ing.status!.conditions!.find((c) => c.type === 'Ready')!.message;
+    expect(message).toContain('spec.config.defaultSeverity');
+    expect(message).toMatch(/still running the last valid spec/);
+    expect(await statusOf('/ingest/team-a/alerts')).toBe(200);
+    await cluster.applyIngester('hooks', { source: 'webhook', webhook: { path: '/ingest/team-a/alerts' } });
+    await cluster.ingesterReady('hooks', 'True', 'Accepted');
+  });
+
+  it('an unknown source is refused without touching the others', async () => {
+    await cluster.applyIngester('mystery', { source: 'splunk' });
+    const ing = await cluster.ingesterReady('mystery', 'False', 'UnknownSource');
+    expect(ing.status!.conditions![0].message).toMatch(/no plugin named "splunk"; installed: .*falco/);
+    expect(await statusOf('/ingest/team-a/alerts')).toBe(200);
+  });
+
+  it('a route conflict goes against the newer Ingester, which gets the path once it is freed', async () => {
+    await cluster.applyIngester('copycat', { source: 'falco', webhook: { path: '/ingest/team-a/alerts' } });
+    const ing = await cluster.ingesterReady('copycat', 'False', 'RouteConflict');
+    expect(ing.status!.conditions![0].message).toContain(`${cluster.namespace}/hooks`);
+    expect(await statusOf('/ingest/team-a/alerts')).toBe(200); // still the webhook source
+    await cluster.deleteIngester('hooks');
+    await cluster.ingesterReady('copycat', 'True', 'Accepted');
+    // Now the falco source serves the path: a generic event is not a Falco alert.
+    await waitFor('falco to serve the path', async () => (await statusOf('/ingest/team-a/alerts')) === 400);
+  });
+
+  it('delete: the route goes away', async () => {
+    await cluster.deleteIngester('copycat');
+    await waitFor('the route to go', async () => (await statusOf('/ingest/team-a/alerts')) === 404);
+  });
+
+  it('webhook auth: bearer and HMAC from a Secret, reloaded when the Secret changes; 401s are counted', async () => {
+    const core = cluster.core();
+    await core.createNamespacedSecret({ namespace: cluster.namespace, body: { metadata: { name: 'hook-auth' }, stringData: { token: 'first', key: 'hmac-key' } } });
+    await cluster.applyIngester('secured', { source: 'webhook', webhook: { auth: { type: 'bearer', secretRef: { name: 'hook-auth', key: 'token' } } } });
+    await cluster.applyIngester('signed', { source: 'webhook', webhook: { auth: { type: 'hmac', secretRef: { name: 'hook-auth', key: 'key' } } } });
+    await cluster.ingesterReady('secured', 'True');
+    await cluster.ingesterReady('signed', 'True');
+    const bearerPath = `/ingest/${cluster.namespace}/secured`;
+    await waitFor('the token to work', async () => (await statusOf(bearerPath, event('a'), { authorization: 'Bearer first' })) === 200);
+    expect(await statusOf(bearerPath, event('a'))).toBe(401);
+    expect(await statusOf(bearerPath, event('a'), { authorization: 'Bearer wrong' })).toBe(401);
+    await core.replaceNamespacedSecret({ name: 'hook-auth', namespace: cluster.namespace, body: { metadata: { name: 'hook-auth' }, stringData: { token: 'second', key: 'hmac-key' } } });
+    await waitFor('the rotated token to work', async () => (await statusOf(bearerPath, event('b'), { authorization: 'Bearer second' })) === 200);
+    expect(await statusOf(bearerPath, event('b'), { authorization: 'Bearer first' })).toBe(401);
+
+    const body = JSON.stringify(event('signed'));
+    const ts = Math.floor(Date.now() / 1000);
+    const sig = (t: number) => `sha256=${createHmac('sha256', 'hmac-key').update(`${t}.${body}`).digest('hex')}`;
+    const signedPath = `/ingest/${cluster.namespace}/signed`;
+    expect(await statusOf(signedPath, body, { 'x-zen-timestamp': String(ts), 'x-zen-signature': sig(ts) })).toBe(200);
+    expect(await statusOf(signedPath, body, { 'x-zen-timestamp': String(ts - 3600), 'x-zen-signature': sig(ts - 3600) })).toBe(401);
+    expect(await pod.metric('zen_watcher_webhook_auth_failures_total')).toBeGreaterThanOrEqual(3);
+  });
+
+  it('an informer source whose CRD is not installed says ResourceNotInstalled, and starts once it is', async () => {
+    await cluster.applyIngester('vulns', { source: 'trivy', config: { reports: ['vulnerability'] } });
+    await cluster.ingesterReady('vulns', 'False', 'ResourceNotInstalled');
+    expect(pod.running).toBe(true);
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'vulnerabilityreports.aquasecurity.github.io' },
+      spec: {
+        group: 'aquasecurity.github.io',
+        scope: 'Namespaced',
+        names: { kind: 'VulnerabilityReport', plural: 'vulnerabilityreports', singular: 'vulnerabilityreport', listKind: 'VulnerabilityReportList' },
+        versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    };
+    const ext = cluster.kc.makeApiClient(k8s.ApiextensionsV1Api);
+    const exists = await ext.readCustomResourceDefinition({ name: crd.metadata.name }).then(() => true, () => false);
+    if (!exists) await ext.createCustomResourceDefinition({ body: crd as k8s.V1CustomResourceDefinition });
+    await cluster.ingesterReady('vulns', 'True', 'Accepted', 30_000);
+  });
+});
