@@ -57,7 +57,7 @@ export async function createHost(config: HostConfig, options: HostOptions): Prom
   const log = options.log;
   const metrics = options.metrics ?? createHostMetrics({ defaultMetrics: options.defaultMetrics });
   const plugins = options.plugins ?? (await discoverPlugins({ configured: config.plugins }));
-  const sink = options.sink ?? new JsonlSink(config.output.file, log.child({ component: 'sink' }), Math.max(1000, config.dedup.maxSize));
+  const sink = options.sink ?? new JsonlSink(config.output.file, log.child({ component: 'sink' }));
   const dedup = new DedupCache(config.dedup.maxSize);
   const pipeline = new Pipeline(sink, dedup, metrics, log.child({ component: 'pipeline' }));
   const routes = new RouteTable();

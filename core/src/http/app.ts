@@ -48,14 +48,18 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.post('/ingest/*', webhookHandler(deps));
 
   // While draining, tell keep-alive clients to reconnect (to another replica) after this answer.
-  app.addHook('onSend', async (_req, reply) => {
+  // Callback-style hooks: these run on every request, and async ones cost a promise each.
+  app.addHook('onSend', (_req, reply, payload, done) => {
     if (deps.draining()) reply.header('connection', 'close');
+    done(null, payload);
   });
-  app.addHook('onResponse', async (req, reply) => {
-    if (!req.url.startsWith('/ingest/')) return;
-    const source = (req as { zwSource?: string }).zwSource ?? deps.routes.get(req.url)?.source ?? 'unknown';
-    deps.metrics.webhookRequests.inc({ source, code: String(reply.statusCode) });
-    deps.metrics.webhookDuration.observe({ source }, reply.elapsedTime / 1000);
+  app.addHook('onResponse', (req, reply, done) => {
+    if (req.url.startsWith('/ingest/')) {
+      const source = (req as { zwSource?: string }).zwSource ?? deps.routes.get(req.url)?.source ?? 'unknown';
+      deps.metrics.webhookRequests.inc({ source, code: String(reply.statusCode) });
+      deps.metrics.webhookDuration.observe({ source }, reply.elapsedTime / 1000);
+    }
+    done();
   });
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;

@@ -1,3 +1,5 @@
+import { LruMap } from './lru-map.js';
+
 /** What the cache remembers about one Observation recently written. */
 export interface DedupEntry {
   namespace: string;
@@ -20,15 +22,17 @@ export type PendingCount = Pick<DedupEntry, 'namespace' | 'name' | 'source' | 'p
  * A bounded, windowed dedup cache keyed by Observation name. Within an entry's window a repeat
  * is absorbed (its count kept in `pending`) instead of written. Least recently used entries are
  * evicted past `maxSize`; an evicted entry with pending counts is handed back so they are
- * written, not lost. A Map keeps insertion order, which is all an LRU needs.
+ * written, not lost.
  */
 export class DedupCache {
-  private readonly entries = new Map<string, DedupEntry>();
+  private readonly entries: LruMap<string, DedupEntry>;
 
   constructor(
     private readonly maxSize: number,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.entries = new LruMap(Math.max(0, maxSize));
+  }
 
   get size(): number {
     return this.entries.size;
@@ -36,7 +40,7 @@ export class DedupCache {
 
   /** Whether `name` was written recently (within its window). */
   has(name: string): boolean {
-    const e = this.entries.get(name);
+    const e = this.entries.peek(name);
     return e !== undefined && this.now() - e.writtenAt < e.windowMs;
   }
 
@@ -44,14 +48,12 @@ export class DedupCache {
    * Absorbs a repeat of `name` if it was written within its window. Returns true when absorbed.
    */
   absorb(name: string, lastSeenAt: string, atLeast?: number): boolean {
-    const e = this.entries.get(name);
-    if (!e) return false;
-    if (this.now() - e.writtenAt >= e.windowMs) return false;
+    const e = this.entries.peek(name);
+    if (!e || this.now() - e.writtenAt >= e.windowMs) return false;
+    this.entries.get(name);
     e.pending += 1;
     if (atLeast !== undefined) e.atLeast = Math.max(e.atLeast ?? 0, atLeast);
     if (lastSeenAt > e.lastSeenAt) e.lastSeenAt = lastSeenAt;
-    this.entries.delete(name);
-    this.entries.set(name, e);
     return true;
   }
 
@@ -59,44 +61,41 @@ export class DedupCache {
    * Records that `name` was just written. Returns entries evicted with counts still pending.
    */
   remember(entry: Omit<DedupEntry, 'writtenAt' | 'pending' | 'atLeast'>): PendingCount[] {
-    const previous = this.entries.get(entry.name);
-    this.entries.delete(entry.name);
-    if (this.maxSize <= 0 || entry.windowMs <= 0) return previous && previous.pending > 0 ? [previous] : [];
-    this.entries.set(entry.name, {
+    const previous = this.entries.peek(entry.name);
+    if (this.maxSize <= 0 || entry.windowMs <= 0) {
+      this.entries.delete(entry.name);
+      return previous && previous.pending > 0 ? [previous] : [];
+    }
+    const evicted = this.entries.set(entry.name, {
       ...entry,
       writtenAt: this.now(),
       pending: previous?.pending ?? 0,
       atLeast: previous?.atLeast,
     });
-    const evicted: PendingCount[] = [];
-    while (this.entries.size > this.maxSize) {
-      const oldest = this.entries.keys().next().value as string;
-      const e = this.entries.get(oldest)!;
-      this.entries.delete(oldest);
-      if (e.pending > 0) evicted.push(e);
-    }
-    return evicted;
+    return evicted.map(([, e]) => e).filter((e) => e.pending > 0);
   }
 
   /** Takes every pending count (resetting them) and drops entries whose window has passed. */
   drainPending(): PendingCount[] {
     const out: PendingCount[] = [];
+    const expired: string[] = [];
     const now = this.now();
-    for (const [name, e] of this.entries) {
+    for (const [name, e] of this.entries.entries()) {
       if (e.pending > 0 || e.atLeast !== undefined) {
         out.push({ namespace: e.namespace, name: e.name, source: e.source, pending: e.pending, atLeast: e.atLeast, lastSeenAt: e.lastSeenAt });
         e.pending = 0;
         e.atLeast = undefined;
       }
-      if (now - e.writtenAt >= e.windowMs) this.entries.delete(name);
+      if (now - e.writtenAt >= e.windowMs) expired.push(name);
     }
+    for (const name of expired) this.entries.delete(name);
     return out;
   }
 
   /** Puts counts back after a failed flush so the next flush retries them. */
   restore(counts: PendingCount[]): void {
     for (const c of counts) {
-      const e = this.entries.get(c.name);
+      const e = this.entries.peek(c.name);
       if (e) {
         e.pending += c.pending;
         if (c.atLeast !== undefined) e.atLeast = Math.max(e.atLeast ?? 0, c.atLeast);

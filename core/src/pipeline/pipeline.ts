@@ -87,9 +87,12 @@ export class Pipeline {
         }),
       );
     }
-    const settled = await Promise.allSettled(writes);
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) throw failed.reason;
+    if (writes.length === 1) await writes[0];
+    else if (writes.length > 1) {
+      const settled = await Promise.allSettled(writes);
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
     return result;
   }
 
