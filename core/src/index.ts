@@ -12,3 +12,5 @@ export { observationName, toObservation } from './pipeline/normalize.js';
 export { signBody } from './http/webhook-auth.js';
 export { createLogger } from './log.js';
 export { HostError, HostErrorCodes } from './errors.js';
+export { KubeHttp, KubeApiError, microTime } from './cluster/kube-http.js';
+export { ObservationWriter } from './cluster/observation-writer.js';

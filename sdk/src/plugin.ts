@@ -86,7 +86,7 @@ export interface PluginMetrics {
 export interface PluginContext<Config = unknown> {
   /** The plugin's name (its `spec.source`). */
   readonly plugin: string;
-  /** The running instance: `<namespace>/<ingester>` in a cluster, the plugin name in local mode. */
+  /** The running instance: `<namespace>/<ingester>` for an Ingester, `config/<index>-<source>` for a config-file source. */
   readonly name: string;
   /** The validated configuration with defaults applied; frozen. */
   readonly config: Readonly<Config>;
@@ -94,14 +94,19 @@ export interface PluginContext<Config = unknown> {
   readonly namespaces: readonly string[];
   readonly log: Logger;
   readonly metrics: PluginMetrics;
-  /** Aborted when the instance stops or this pod loses leadership. */
+  /**
+   * Aborted when the instance stops (its Ingester changed or was deleted, or the host shuts
+   * down). Note that `start`, and any timer it sets up, runs on every pod, informer plugins
+   * included; only `onEvent` is gated by leadership.
+   */
   readonly signal: AbortSignal;
   /** Hands events to the pipeline from outside a hook (a timer, a stream the plugin owns). */
   emit(events: SourceEvent | readonly SourceEvent[]): void;
 }
 
 /**
- * Request details a webhook hook may use (never the auth headers: the host checks those).
+ * Request details a webhook hook may use. The host checks credentials and removes them
+ * (`authorization` and the HMAC signature header) before the hook sees the headers.
  *
  * @example
  * ```ts
@@ -188,9 +193,11 @@ export interface WatchedResource {
 }
 
 /**
- * Kinds of informer callbacks: `add`, `update` and `delete` from the watch; `sync` for an
- * object seen again by a relist (on start, after a 410, on becoming leader), so a plugin can
- * reconcile without treating it as new.
+ * Kinds of informer callbacks: `add`, `update` and `delete` from the watch (and from a relist
+ * after a 410, which the host diffs against what it knew); `sync` for every object of the first
+ * list when a source starts — on start and on becoming leader — so a plugin can report the
+ * findings that already exist. The host records sync findings idempotently (an existing
+ * Observation is left as it is), so returning everything on sync is right.
  *
  * @example
  * ```ts
@@ -230,8 +237,9 @@ export interface KubeObject {
  * bookmarks, restarts, relists) and runs it on the leader (or the shard owner) only.
  *
  * `semantics` says what a missed watch event costs: `state` sources (reports kept in etcd) are
- * recovered by a relist; `event` sources (core Events) are transient, so the host resumes their
- * watch from a checkpoint on takeover.
+ * fully recovered by the relist a new leader does; `event` sources (core Events) are transient:
+ * the relist recovers what the API server still keeps, and the host counts on the source's own
+ * `count` (see {@link SourceEvent}) to merge repeats rather than double them.
  *
  * @example
  * ```ts

@@ -191,7 +191,7 @@ export class IngesterController {
 
   /** A path may have been freed: Ingesters refused for a conflict try again, oldest first. */
   private async retryConflicts(): Promise<void> {
-    const waiting = [...this.tracked.values()].filter((t) => t.reason === 'RouteConflict').sort((a, b) => (olderThan(a.obj, b.obj) ? -1 : 1));
+    const waiting = [...this.tracked.values()].filter((t) => t.reason === 'RouteConflict').sort((a, b) => (olderThan(a.obj, b.obj) ? -1 : olderThan(b.obj, a.obj) ? 1 : 0));
     for (const t of waiting) {
       this.tracked.delete(this.idOf(t.obj));
       await this.applied(t.obj, false);
@@ -251,8 +251,8 @@ export class IngesterController {
   }
 }
 
+// Strictly older by creation time. Timestamps have one-second resolution, so two Ingesters made
+// in the same second tie, and then the one holding the path keeps it (no flapping).
 function olderThan(a: KubeObject, b: KubeObject): boolean {
-  const ta = a.metadata?.creationTimestamp ?? '';
-  const tb = b.metadata?.creationTimestamp ?? '';
-  return ta < tb || (ta === tb && `${a.metadata?.namespace}/${a.metadata?.name}` < `${b.metadata?.namespace}/${b.metadata?.name}`);
+  return (a.metadata?.creationTimestamp ?? '') < (b.metadata?.creationTimestamp ?? '');
 }
