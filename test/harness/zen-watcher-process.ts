@@ -28,6 +28,10 @@ export interface ProcessOptions {
   name: string;
   env: Record<string, string>;
   port?: number;
+  /** The command's entry file; default the workspace's built host, {@link ZEN_WATCHER_BIN}. */
+  bin?: string;
+  /** Working directory of the process; default this one's. */
+  cwd?: string;
 }
 
 /**
@@ -64,12 +68,14 @@ export class ZenWatcherProcess {
 
   /** Spawns the process; resolves once it is listening (not necessarily ready). */
   async start(): Promise<void> {
-    if (!existsSync(ZEN_WATCHER_BIN)) throw new Error(`${ZEN_WATCHER_BIN} is missing: run npm run build first`);
+    const bin = this.options.bin ?? ZEN_WATCHER_BIN;
+    if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first`);
     this.port = this.options.port ?? this.port ?? 0;
     if (!this.port) this.port = await freePort();
     this.exitCode = null;
     this.exitSignal = null;
-    const child = spawn(process.execPath, [ZEN_WATCHER_BIN], {
+    const child = spawn(process.execPath, [bin], {
+      cwd: this.options.cwd,
       env: { ...process.env, HOST: '127.0.0.1', PORT: String(this.port), POD_NAME: this.name, LOG_LEVEL: 'debug', ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
