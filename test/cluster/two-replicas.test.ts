@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeOnly } from '../kube-api/target.ts';
 import { ZenCluster } from '../harness/cluster.ts';
 import { waitFor } from '../harness/wait-for.ts';
 
@@ -45,6 +46,24 @@ describe('two replicas', () => {
       return matching.length === 1 && matching[0].status?.count === 2 ? matching : undefined;
     }, { describe: async () => (await cluster.observations()).filter((o) => o.spec.resource?.name === 'same-pod').map((o) => [o.metadata.name, o.status]) });
     expect(obs).toHaveLength(1);
+  });
+
+  it.skipIf(fakeOnly('slows one client down: needs the test server'))('keeps both counts when a merge lands between the other pod\'s create and its status write', async () => {
+    const [a, b] = cluster.processes;
+    const path = `/ingest/${cluster.namespace}/falco`;
+    const slow = cluster.target.api!.faults.latency({ match: { verb: 'patch', subresource: 'status', token: cluster.tokenOf(a) }, ms: 500 });
+    try {
+      const first = a.post(path, alert('racy-pod'));
+      await new Promise((r) => setTimeout(r, 150));
+      const second = await b.post(path, alert('racy-pod'));
+      expect([(await first).status, second.status]).toEqual([200, 200]);
+    } finally {
+      slow.remove();
+    }
+    await waitFor('one Observation with count 2', async () => {
+      const matching = (await cluster.observations()).filter((o) => o.spec.resource?.name === 'racy-pod');
+      return matching.length === 1 && matching[0].status?.count === 2;
+    }, { describe: async () => (await cluster.observations()).filter((o) => o.spec.resource?.name === 'racy-pod').map((o) => o.status) });
   });
 
   it('runs informer sources on the leader only', async () => {

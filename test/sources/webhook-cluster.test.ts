@@ -72,14 +72,8 @@ describe('falco in cluster mode', () => {
     const answer = await post('falco', fixtureText('falco', 'raw-ndjson-warning-open-from-cat-8-alerts.jsonl'), 'application/x-ndjson');
     expect(answer.received).toBe(8);
     expect(answer.created + answer.merged + answer.deduped).toBe(8);
-    // BUG: expected status.count 8 (one per alert, every one answered 200), but it is sometimes
-    // 7 or less. The 8 events of the batch all miss the dedup cache and reach the writer at once:
-    // one POST creates, the others get 409 and merge (read, then resourceVersion-checked status
-    // patch), but the creator's own follow-up status patch carries no resourceVersion, so when a
-    // merge lands between the create and that patch, the patch overwrites it with count 1.
-    // (observation-writer.ts doUpsert → patchStatus without resourceVersion.) Left out until fixed:
-    //   ready: (o) => o.status?.count === 8
-    const [obs] = await waitForObservations(cluster, 'falco', 1, { where: (o) => o.spec.title === 'open_from_cat' });
+    // One finding, counted once per alert (written as one create carrying the batch's count).
+    const [obs] = await waitForObservations(cluster, 'falco', 1, { where: (o) => o.spec.title === 'open_from_cat', ready: (o) => o.status?.count === 8 });
     expect(summary(obs)).toEqual(['medium', 'security', 'runtime_threat', 'open_from_cat']);
     expect(obs.spec.resource).toBeUndefined();
     expect(obs.spec.details).toMatchObject({ hostname: 'test-falco-hostname' });

@@ -46,7 +46,7 @@ export class ObservationWriter implements ObservationSink {
   upsert(obs: Observation, mode: MergeMode): Promise<'created' | 'merged'> {
     // Shared across retries: once the create went through, a retry only writes the status (a
     // second POST would 409 and count this one occurrence twice).
-    const progress = { created: false };
+    const progress: { created: boolean; resourceVersion?: string } = { created: false };
     return this.enqueue(() => this.doUpsert(obs, mode, progress));
   }
 
@@ -109,13 +109,16 @@ export class ObservationWriter implements ObservationSink {
     }
   }
 
-  private async doUpsert(obs: Observation, mode: MergeMode, progress: { created: boolean }): Promise<'created' | 'merged'> {
+  private async doUpsert(obs: Observation, mode: MergeMode, progress: { created: boolean; resourceVersion?: string }): Promise<'created' | 'merged'> {
     const { namespace, name } = obs.metadata;
     const status = obs.status!;
     const t0 = performance.now();
     try {
-      if (!progress.created) await this.http.request({ method: 'POST', path: `${BASE}/${namespace}/observations`, body: { ...obs, status: undefined } });
-      progress.created = true;
+      if (!progress.created) {
+        const created = await this.http.request<Observation>({ method: 'POST', path: `${BASE}/${namespace}/observations`, body: { ...obs, status: undefined } });
+        progress.created = true;
+        progress.resourceVersion = created.metadata?.resourceVersion;
+      }
     } catch (err) {
       if (!(err instanceof KubeApiError && err.status === 409)) throw err;
       if (mode === 'ensure') return 'merged';
@@ -126,8 +129,19 @@ export class ObservationWriter implements ObservationSink {
       this.metrics.writeDuration.observe({ operation: 'merge' }, (performance.now() - t0) / 1000);
       return 'merged';
     }
-    // The status subresource ignores status on create; it is written by its own request.
-    await this.patchStatus(namespace, name, status);
+    // The status subresource ignores status on create; it is written by its own request, checked
+    // against the version we created. If someone merged in between (another pod, or a second
+    // event of this batch), they counted our Observation as 1 while it had no status: add the
+    // rest of ours to theirs instead of overwriting their count.
+    try {
+      await this.patchStatus(namespace, name, status, progress.resourceVersion);
+    } catch (err) {
+      if (!(err instanceof KubeApiError && err.status === 409)) throw err;
+      await this.mergeStatus(namespace, name, (s) => ({
+        count: mode === 'atLeast' ? Math.max(s.count, status.count) : s.count + status.count - 1,
+        lastSeenAt: later(s.lastSeenAt, status.lastSeenAt),
+      }));
+    }
     this.metrics.writeDuration.observe({ operation: 'create' }, (performance.now() - t0) / 1000);
     return 'created';
   }

@@ -73,3 +73,15 @@ describe('pipeline', () => {
     expect(new Set(names).size).toBe(2);
   });
 });
+
+describe('pipeline batches', () => {
+  it('writes repeats of one finding within a request as one Observation carrying their count', async () => {
+    const t = await testHost();
+    host = t.host;
+    await host.start();
+    const res = await post([{ id: 'burst' }, { id: 'burst' }, { id: 'burst' }, { id: 'other' }]);
+    expect(res.json()).toMatchObject({ received: 4, created: 2, merged: 2 });
+    const lines = readFileSync(t.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.spec.title, l.status.count]).sort()).toEqual([['burst', 3], ['other', 1]]);
+  });
+});

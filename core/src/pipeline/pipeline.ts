@@ -1,7 +1,7 @@
-import type { SourceEvent } from '@zen-watcher/sdk';
+import type { Observation, SourceEvent } from '@zen-watcher/sdk';
 import type { Logger } from 'pino';
 import type { HostMetrics } from '../metrics/host-metrics.js';
-import type { ObservationSink } from '../sinks/observation-sink.js';
+import type { MergeMode, ObservationSink } from '../sinks/observation-sink.js';
 import { DedupCache, type PendingCount } from './dedup-cache.js';
 import type { EventFilter } from './event-filter.js';
 import { dedupKeyOf, toObservation } from './normalize.js';
@@ -49,6 +49,9 @@ export class Pipeline {
   async process(src: PipelineSource, events: readonly SourceEvent[], receivedAt: string, options: { sync?: boolean } = {}): Promise<PipelineResult> {
     const result: PipelineResult = { received: events.length, created: 0, merged: 0, deduped: 0, filtered: 0 };
     const writes: Promise<void>[] = [];
+    // Repeats of one finding within a batch (an NDJSON burst, an EventList) become one write
+    // carrying their count, not concurrent writes racing on one Observation.
+    const batch = new Map<string, { obs: Observation; mode: MergeMode; events: number }>();
     for (const event of events) {
       const reason = src.filter(event);
       if (reason) {
@@ -71,14 +74,31 @@ export class Pipeline {
         this.metrics.deduped.inc({ source: src.source });
         continue;
       }
+      const mode: MergeMode = event.count !== undefined ? 'atLeast' : options.sync ? 'ensure' : 'increment';
+      const seen = batch.get(name);
+      if (seen) {
+        const s = seen.obs.status!;
+        s.count = seen.mode === 'atLeast' && mode === 'atLeast' ? Math.max(s.count, obs.status!.count) : s.count + (mode === 'ensure' ? 0 : 1);
+        if (seen.mode === 'ensure' && mode !== 'ensure') seen.mode = mode;
+        if (obs.status!.lastSeenAt > s.lastSeenAt) s.lastSeenAt = obs.status!.lastSeenAt;
+        seen.events++;
+        continue;
+      }
+      batch.set(name, { obs, mode, events: 1 });
+    }
+    for (const [name, { obs, mode, events: n }] of batch) {
       writes.push(
-        this.sink.upsert(obs, event.count !== undefined ? 'atLeast' : options.sync ? 'ensure' : 'increment').then((outcome) => {
+        this.sink.upsert(obs, mode).then((outcome) => {
           if (outcome === 'created') {
             result.created++;
             this.metrics.created.inc({ source: src.source, severity: obs.spec.severity, category: obs.spec.category });
+            if (n > 1) {
+              result.merged += n - 1;
+              this.metrics.merged.inc({ source: src.source }, n - 1);
+            }
           } else {
-            result.merged++;
-            this.metrics.merged.inc({ source: src.source });
+            result.merged += n;
+            this.metrics.merged.inc({ source: src.source }, n);
           }
           if (src.dedup.enabled) {
             const evicted = this.dedup.remember({ namespace: obs.metadata.namespace, name, source: src.source, windowMs: src.dedup.windowMs, lastSeenAt: obs.status!.lastSeenAt });
