@@ -91,6 +91,24 @@ describe('Ingesters apply live', () => {
     expect(await pod.metric('zen_watcher_webhook_auth_failures_total')).toBeGreaterThanOrEqual(3);
   });
 
+  it('a webhook whose auth Secret is missing says SecretUnavailable, and recovers when it appears', async () => {
+    await cluster.applyIngester('locked', { source: 'webhook', webhook: { auth: { type: 'bearer', secretRef: { name: 'not-yet', key: 'token' } } } });
+    const ing = await cluster.ingesterReady('locked', 'False', 'SecretUnavailable');
+    expect(ing.status!.conditions![0].message).toMatch(/Secret .*not-yet does not exist/);
+    await cluster.core().createNamespacedSecret({ namespace: cluster.namespace, body: { metadata: { name: 'not-yet' }, stringData: { token: 't0ken' } } });
+    await cluster.ingesterReady('locked', 'True', 'Accepted');
+    expect(await statusOf(`/ingest/${cluster.namespace}/locked`, event('x'), { authorization: 'Bearer t0ken' })).toBe(200);
+  });
+
+  it('records Kubernetes Events on an Ingester as its Ready condition changes', async () => {
+    const events = await waitFor('Events about the Ingester', async () => {
+      const list = await cluster.core().listNamespacedEvent({ namespace: cluster.namespace });
+      const mine = list.items.filter((e) => e.involvedObject.kind === 'Ingester' && e.involvedObject.name === 'locked');
+      return mine.length >= 2 ? mine : undefined;
+    });
+    expect(events.map((e) => [e.type, e.reason])).toEqual(expect.arrayContaining([['Warning', 'SecretUnavailable'], ['Normal', 'Accepted']]));
+  });
+
   it('an informer source whose CRD is not installed says ResourceNotInstalled, and starts once it is', async () => {
     await cluster.applyIngester('vulns', { source: 'trivy', config: { reports: ['vulnerability'] } });
     await cluster.ingesterReady('vulns', 'False', 'ResourceNotInstalled');

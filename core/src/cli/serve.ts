@@ -44,6 +44,7 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 
   const address = await host.start();
+  log.info({ plugins: [...host.plugins.values()].map((p) => ({ name: p.plugin.name, kind: p.plugin.kind, version: p.version, package: p.packageName, origin: p.origin })) }, 'plugins loaded');
   log.info(
     { address, sources: host.sources.all().map((s) => ({ source: s.source, path: s.webhookPath })), startupMs: Math.round(performance.now() - t0) },
     `zen-watcher ready on ${address}`,

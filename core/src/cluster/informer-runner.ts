@@ -7,7 +7,7 @@ import { backoffMs, sleep } from './retry.js';
 /** How a runner is doing; becomes the Ingester's condition. */
 export interface RunnerHealth {
   ok: boolean;
-  reason?: 'ResourceNotInstalled' | 'Forbidden' | 'WatchFailing';
+  reason?: 'ResourceNotInstalled' | 'Forbidden' | 'WatchFailing' | 'SecretUnavailable';
   message?: string;
 }
 

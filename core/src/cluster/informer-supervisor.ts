@@ -27,6 +27,8 @@ export class InformerSupervisor {
     private readonly log: Logger,
     private readonly stallSeconds: number,
     private readonly onHealth: InstanceHealth,
+    /** False for a namespace shard (WATCH_NAMESPACE set): cluster-scoped resources belong to no shard. */
+    private readonly clusterScoped = true,
   ) {
     sources.onInformerChange(({ added, removed }) => {
       if (removed) void this.stopInstance(removed.id);
@@ -55,6 +57,11 @@ export class InformerSupervisor {
     const list: InformerRunner[] = [];
     const healthBy = new Map<InformerRunner, RunnerHealth>();
     for (const resource of instance.resources()) {
+      if (resource.namespaced === false && !this.clusterScoped) {
+        // A shard's RBAC is namespaced; cluster-scoped reports are for an unsharded deployment.
+        instance.log.info({ resource: resource.plural }, 'cluster-scoped resource skipped: this deployment is a namespace shard (WATCH_NAMESPACE)');
+        continue;
+      }
       for (const namespace of resource.namespaced === false ? [undefined] : namespaces) {
         const runner: InformerRunner = new InformerRunner(
           this.http,

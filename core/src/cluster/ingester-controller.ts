@@ -63,6 +63,12 @@ export class IngesterController {
   ) {}
 
   async start(): Promise<void> {
+    this.secrets.onChange = (ref) => {
+      for (const [id, t] of this.tracked) {
+        const r = this.sources.get(id)?.spec.webhook?.auth?.secretRef;
+        if (r && `${t.obj.metadata!.namespace}/${r.name}` === ref) void this.serialize(() => this.writeStatus(id));
+      }
+    };
     for (const namespace of this.scope.length ? this.scope : [undefined]) {
       const runner = new InformerRunner(
         this.http,
@@ -219,10 +225,13 @@ export class IngesterController {
   private async writeStatus(id: string): Promise<void> {
     const t = this.tracked.get(id);
     if (!t || !this.leading) return;
-    const healthy = t.health === undefined || t.health.ok;
+    const auth = this.sources.get(id)?.spec.webhook?.auth;
+    const secretProblem = auth?.secretRef ? this.secrets.problem(`${t.obj.metadata!.namespace}/${auth.secretRef.name}`, auth.secretRef.key) : undefined;
+    const health: RunnerHealth | undefined = secretProblem ? { ok: false, reason: 'SecretUnavailable', message: `${secretProblem}; requests are refused with 401` } : t.health;
+    const healthy = health === undefined || health.ok;
     const ok = t.ok && healthy;
-    const reason = !t.ok ? t.reason : healthy ? 'Accepted' : t.health!.reason!;
-    const message = !t.ok ? t.message : healthy ? t.message : t.health!.message!;
+    const reason = !t.ok ? t.reason : healthy ? 'Accepted' : health!.reason!;
+    const message = !t.ok ? t.message : healthy ? t.message : health!.message!;
     const generation = t.obj.metadata?.generation;
     const previous = t.obj.status?.conditions?.find((c) => c.type === 'Ready');
     const status = ok ? 'True' : 'False';
@@ -237,6 +246,7 @@ export class IngesterController {
     const body = { status: { observedGeneration: generation, conditions: [condition], webhookPath: t.webhookPath ?? null, activeOn: t.informer && t.ok ? this.podName || null : null } };
     const key = JSON.stringify({ ...body.status, conditions: [{ ...condition, lastTransitionTime: undefined }] });
     if (t.written === key) return;
+    const transitioned = !previous || previous.status !== status || previous.reason !== reason;
     try {
       await this.http.request({
         method: 'PATCH',
@@ -245,8 +255,36 @@ export class IngesterController {
         contentType: 'application/merge-patch+json',
       });
       t.written = key;
+      t.obj = { ...t.obj, status: { ...t.obj.status, conditions: [condition] } };
+      if (transitioned) await this.recordEvent(t.obj, ok, reason, message);
     } catch (err) {
       if (!(err instanceof KubeApiError && err.status === 404)) this.log.warn({ err, ingester: id }, 'could not write Ingester status; will retry on the next change');
+    }
+  }
+
+  /** A Kubernetes Event on the Ingester, so `kubectl describe ingester` tells its story. */
+  private async recordEvent(obj: IngesterObject, ok: boolean, reason: string, message: string): Promise<void> {
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    try {
+      await this.http.request({
+        method: 'POST',
+        path: `/api/v1/namespaces/${obj.metadata!.namespace}/events`,
+        body: {
+          apiVersion: 'v1',
+          kind: 'Event',
+          metadata: { generateName: `${obj.metadata!.name}.`, namespace: obj.metadata!.namespace },
+          involvedObject: { apiVersion: 'zen.kube-zen.io/v1alpha1', kind: 'Ingester', name: obj.metadata!.name, namespace: obj.metadata!.namespace, uid: obj.metadata!.uid },
+          type: ok ? 'Normal' : 'Warning',
+          reason,
+          message: message.slice(0, 1024),
+          source: { component: 'zen-watcher', host: this.podName || undefined },
+          firstTimestamp: now,
+          lastTimestamp: now,
+          count: 1,
+        },
+      });
+    } catch (err) {
+      this.log.debug({ err }, 'could not record an Event on the Ingester');
     }
   }
 }
