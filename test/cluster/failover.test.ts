@@ -73,3 +73,43 @@ describe('leader failover', () => {
     expect(await cluster.leaseHolder()).toBe(follower.name);
   });
 });
+
+describe('zero-loss failover for event streams', () => {
+  it('replays Events created, bumped and even deleted while nobody led, from the checkpoint on the Lease', async () => {
+    cluster = await ZenCluster.start({ replicas: 2 });
+    await cluster.applyIngester('warnings', { source: 'k8s-events' });
+    const leader = await cluster.leader();
+    await cluster.ingesterReady('warnings', 'True');
+    const core = cluster.core();
+    const ns = cluster.namespace;
+    const warning = (name: string, pod: string, reason: string, count: number) => ({
+      metadata: { name, namespace: ns },
+      involvedObject: { apiVersion: 'v1', kind: 'Pod', name: pod, namespace: ns, uid: `uid-${pod}` },
+      reason,
+      message: `Back-off restarting failed container app in pod ${pod}`,
+      type: 'Warning',
+      count,
+      firstTimestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      lastTimestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      source: { component: 'kubelet' },
+    });
+    await core.createNamespacedEvent({ namespace: ns, body: warning('ev-before', 'web-0', 'BackOff', 1) });
+    await waitFor('the first Event as an Observation', async () => (await cluster!.observations()).some((o) => o.spec.resource?.name === 'web-0'));
+    // Let a renewal carry the checkpoint past that Event.
+    await new Promise((r) => setTimeout(r, 1_200));
+    await leader.stop('SIGKILL');
+    // While nobody leads: a new Event that is gone again before anyone looks, and a count bump.
+    await core.createNamespacedEvent({ namespace: ns, body: warning('ev-transient', 'job-1', 'BackoffLimitExceeded', 1) });
+    await core.deleteNamespacedEvent({ name: 'ev-transient', namespace: ns });
+    const ev = await core.readNamespacedEvent({ name: 'ev-before', namespace: ns });
+    await core.replaceNamespacedEvent({ name: 'ev-before', namespace: ns, body: { ...ev, count: 4 } });
+    await cluster.leader(10_000);
+    const obs = await waitFor('both findings, the bump included', async () => {
+      const all = await cluster!.observations();
+      const transient = all.find((o) => o.spec.resource?.name === 'job-1');
+      const bumped = all.find((o) => o.spec.resource?.name === 'web-0');
+      return transient && bumped?.status?.count === 4 ? all : undefined;
+    }, { describe: async () => (await cluster!.observations()).map((o) => [o.spec.resource?.name, o.status?.count]) });
+    expect(obs.filter((o) => o.spec.resource?.name === 'web-0')).toHaveLength(1);
+  });
+});

@@ -44,11 +44,12 @@ export async function createClusterHost(config: HostConfig, log: Logger, kc: Kub
       const gc = new ObservationGc(http, scope, config.observationTtlSeconds, config.gcIntervalSeconds, metrics, log.child({ component: 'gc' }));
       let gcRun: Promise<void> | undefined;
       const leader = {
-        async onStartedLeading(signal: AbortSignal) {
-          supervisor.startLeading(signal);
+        async onStartedLeading(signal: AbortSignal, checkpoints: Record<string, string> = {}) {
+          supervisor.startLeading(signal, checkpoints);
           gcRun = gc.run(signal);
           ingesters.setLeading(true);
         },
+        checkpoints: () => supervisor.checkpoints(),
         async onStoppedLeading() {
           ingesters.setLeading(false);
           await supervisor.stopAll();

@@ -17,7 +17,9 @@ export type InstanceHealth = (instance: SourceInstance, health: RunnerHealth) =>
  */
 export class InformerSupervisor {
   private readonly runners = new Map<string, InformerRunner[]>();
+  private readonly keys = new Map<InformerRunner, string>();
   private signal?: AbortSignal;
+  private resume: Record<string, string> = {};
 
   constructor(
     private readonly http: KubeHttp,
@@ -40,10 +42,25 @@ export class InformerSupervisor {
     return this.signal !== undefined && !this.signal.aborted;
   }
 
-  /** Starts every informer instance; they stop when `signal` aborts or `stopAll` is called. */
-  startLeading(signal: AbortSignal): void {
+  /**
+   * Starts every informer instance; they stop when `signal` aborts or `stopAll` is called.
+   * `checkpoints` are the previous leader's (from the Lease): event-like sources resume from them.
+   */
+  startLeading(signal: AbortSignal, checkpoints: Record<string, string> = {}): void {
     this.signal = signal;
+    this.resume = checkpoints;
     for (const instance of this.sources.all()) if (instance.kind === 'informer') this.startInstance(instance);
+  }
+
+  /**
+   * Where each event-like stream stands, for the Lease: a leader taking over replays from there,
+   * so Events created (even deleted) while nobody led are not lost. State-like sources need no
+   * checkpoint: their relist on takeover is complete.
+   */
+  checkpoints(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [runner, key] of this.keys) if (runner.checkpoint) out[key] = runner.checkpoint;
+    return out;
   }
 
   async stopAll(): Promise<void> {
@@ -63,9 +80,11 @@ export class InformerSupervisor {
         continue;
       }
       for (const namespace of resource.namespaced === false ? [undefined] : namespaces) {
+        const eventLike = instance.loaded.plugin.kind === 'informer' && instance.loaded.plugin.semantics === 'event';
+        const key = `${instance.id}|${resource.group}/${resource.version}/${resource.plural}|${namespace ?? ''}`;
         const runner: InformerRunner = new InformerRunner(
           this.http,
-          { source: instance.source, resource, namespace, stallSeconds: this.stallSeconds },
+          { source: instance.source, resource, namespace, stallSeconds: this.stallSeconds, resumeFrom: eventLike ? this.resume[key] : undefined },
           async (type, obj, old, sync) => {
             const events = await instance.onEvent(type, obj, old);
             if (!events || events.length === 0) return;
@@ -89,6 +108,7 @@ export class InformerSupervisor {
           },
         );
         list.push(runner);
+        if (eventLike) this.keys.set(runner, key);
       }
     }
     this.runners.set(instance.id, list);
@@ -101,6 +121,7 @@ export class InformerSupervisor {
     const list = this.runners.get(id);
     if (!list) return;
     this.runners.delete(id);
+    for (const r of list) this.keys.delete(r);
     await Promise.all(list.map((r) => r.stop()));
     this.log.info({ instance: id }, 'informer source stopped');
   }

@@ -8,15 +8,22 @@ export interface ElectionTiming {
   retryPeriodSeconds: number;
 }
 
+export const CHECKPOINT_ANNOTATION = 'zen.kube-zen.io/checkpoints';
+
 export interface LeaderCallbacks {
-  /** Starts leader-only work; `signal` aborts when leadership ends. Resolves once it runs. */
-  onStartedLeading(signal: AbortSignal): Promise<void>;
+  /**
+   * Starts leader-only work; `signal` aborts when leadership ends. `checkpoints` are what the
+   * previous leader last wrote on the Lease. Resolves once the work runs.
+   */
+  onStartedLeading(signal: AbortSignal, checkpoints: Record<string, string>): Promise<void>;
+  /** What to checkpoint on the Lease at each renewal (event streams' resourceVersions). */
+  checkpoints?(): Record<string, string>;
   /** Called once leader-only work must stop (lost, stepped down, or released). Must not throw. */
   onStoppedLeading(): Promise<void>;
 }
 
 interface LeaseObject {
-  metadata: { name: string; namespace: string; resourceVersion?: string };
+  metadata: { name: string; namespace: string; resourceVersion?: string; annotations?: Record<string, string> };
   spec?: {
     holderIdentity?: string | null;
     leaseDurationSeconds?: number;
@@ -24,6 +31,17 @@ interface LeaseObject {
     renewTime?: string;
     leaseTransitions?: number;
   };
+}
+
+function parseCheckpoints(text: string | undefined): Record<string, string> {
+  if (!text) return {};
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+    return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    return {};
+  }
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -115,6 +133,7 @@ export class LeaseElector {
     };
     if (!lease) {
       const created = await this.http.request<LeaseObject>({ method: 'POST', path: this.path, body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.name, namespace: this.namespace }, spec }, timeoutMs });
+      this.inherited = {};
       this.recordRenew(created, undefined);
       return true;
     }
@@ -127,8 +146,13 @@ export class LeaseElector {
       if (performance.now() - this.observed.at < duration) return false;
     }
     const mine = holder === this.identity;
+    if (!mine) this.inherited = parseCheckpoints(lease.metadata.annotations?.[CHECKPOINT_ANNOTATION]);
+    const annotations = { ...lease.metadata.annotations };
+    // Only a leader has checkpoints to give; a taker keeps the previous leader's until it has its own.
+    if (mine && this.leading && this.callbacks.checkpoints) annotations[CHECKPOINT_ANNOTATION] = JSON.stringify(this.callbacks.checkpoints());
     const next = {
       ...lease,
+      metadata: { ...lease.metadata, annotations },
       spec: {
         ...lease.spec,
         ...spec,
@@ -142,6 +166,8 @@ export class LeaseElector {
   }
 
   private previousRenewTime?: string;
+  /** The previous leader's checkpoints, read when this pod took the lease over. */
+  private inherited: Record<string, string> = {};
 
   private recordRenew(lease: LeaseObject, previousRenewTime: string | undefined): void {
     this.lease = lease;
@@ -169,7 +195,7 @@ export class LeaseElector {
     this.previousRenewTime = undefined;
     this.log.info({ lease: `${this.namespace}/${this.name}`, identity: this.identity, previousRenewTime: since }, 'leadership acquired; starting leader-only work');
     try {
-      await this.callbacks.onStartedLeading(this.leaderAbort.signal);
+      await this.callbacks.onStartedLeading(this.leaderAbort.signal, this.inherited);
     } catch (err) {
       this.log.error({ err }, 'leader-only work failed to start; stepping down');
       await this.stepDown('leader-only work failed to start');
@@ -219,6 +245,8 @@ export class LeaseElector {
   async close(): Promise<void> {
     if (this.stop.signal.aborted) return;
     const wasLeading = this.leading;
+    // Taken before the event streams stop: the successor resumes exactly here.
+    const checkpoints = wasLeading ? this.callbacks.checkpoints?.() : undefined;
     await this.stepDown('shutting down');
     this.stop.abort();
     clearTimeout(this.deadlineTimer);
@@ -229,7 +257,11 @@ export class LeaseElector {
         await this.http.request({
           method: 'PUT',
           path: `${this.path}/${this.name}`,
-          body: { ...this.lease, spec: { ...this.lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now } },
+          body: {
+            ...this.lease,
+            metadata: { ...this.lease.metadata, annotations: { ...this.lease.metadata.annotations, ...(checkpoints ? { [CHECKPOINT_ANNOTATION]: JSON.stringify(checkpoints) } : {}) } },
+            spec: { ...this.lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now },
+          },
           timeoutMs: 2000,
         });
         this.log.info({ lease: `${this.namespace}/${this.name}` }, 'lease released');
