@@ -14,3 +14,4 @@ export { createLogger } from './log.js';
 export { HostError, HostErrorCodes } from './errors.js';
 export { KubeHttp, KubeApiError, microTime } from './cluster/kube-http.js';
 export { ObservationWriter } from './cluster/observation-writer.js';
+export { DedupCache } from './pipeline/dedup-cache.js';
