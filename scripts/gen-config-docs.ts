@@ -214,6 +214,7 @@ const KIND_FORMAT: Record<string, string> = {
   number: 'number',
   duration: 'duration: seconds (`90`) or `90s`, `30m`, `1h30m`, `500ms`',
   list: 'comma-separated list',
+  bool: '`true` or `false`',
   string: 'string',
 };
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ZenWatcherProcess } from './harness/zen-watcher-process.ts';
+import { waitFor } from './harness/wait-for.ts';
 
 const alert = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'examples', 'payloads', 'falco-terminal-shell.json'), 'utf8'));
 
@@ -29,7 +30,8 @@ describe('local mode (the real command)', () => {
     expect(await res.json()).toMatchObject({ received: 1, created: 1 });
     const obs = JSON.parse(readFileSync(t.file, 'utf8').trim().split('\n')[0]);
     expect(obs).toMatchObject({ kind: 'Observation', spec: { source: 'falco', severity: 'critical', category: 'security', resource: { name: 'kubecon', namespace: 'default' } } });
-    expect(proc.logged(/observation/).length).toBeGreaterThan(0);
+    // stdout is read asynchronously: the log line may arrive just after the HTTP answer.
+    await waitFor('the Observation in the log', () => proc!.logged(/^observation/).length > 0);
   });
 
   it('keeps every event that got a 2xx when stopped with SIGTERM under load', async () => {

@@ -40,7 +40,7 @@ export async function createClusterHost(config: HostConfig, log: Logger, kc: Kub
       const ingesters = new IngesterController(http, host.sources, secrets, scope, config.podName, metrics, log);
       const supervisor = new InformerSupervisor(http, host.sources, host.pipeline, metrics, log.child({ component: 'informers' }), config.kube.watchStallSeconds, (instance, health) =>
         ingesters.reportHealth(instance.id, health),
-      config.watchNamespaces.length === 0);
+      config.kube.watchClusterScoped);
       const gc = new ObservationGc(http, scope, config.observationTtlSeconds, config.gcIntervalSeconds, metrics, log.child({ component: 'gc' }));
       let gcRun: Promise<void> | undefined;
       const leader = {

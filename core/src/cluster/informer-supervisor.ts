@@ -29,7 +29,7 @@ export class InformerSupervisor {
     private readonly log: Logger,
     private readonly stallSeconds: number,
     private readonly onHealth: InstanceHealth,
-    /** False for a namespace shard (WATCH_NAMESPACE set): cluster-scoped resources belong to no shard. */
+    /** False when RBAC is namespaced (WATCH_CLUSTER_SCOPED=false): cluster-scoped reads would be Forbidden. */
     private readonly clusterScoped = true,
   ) {
     sources.onInformerChange(({ added, removed }) => {
@@ -75,8 +75,8 @@ export class InformerSupervisor {
     const healthBy = new Map<InformerRunner, RunnerHealth>();
     for (const resource of instance.resources()) {
       if (resource.namespaced === false && !this.clusterScoped) {
-        // A shard's RBAC is namespaced; cluster-scoped reports are for an unsharded deployment.
-        instance.log.info({ resource: resource.plural }, 'cluster-scoped resource skipped: this deployment is a namespace shard (WATCH_NAMESPACE)');
+        // Namespaced RBAC cannot read cluster-scoped reports; an unrestricted deployment does.
+        instance.log.info({ resource: resource.plural }, 'cluster-scoped resource skipped (WATCH_CLUSTER_SCOPED=false)');
         continue;
       }
       for (const namespace of resource.namespaced === false ? [undefined] : namespaces) {

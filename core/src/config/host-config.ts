@@ -43,6 +43,7 @@ export const HostConfigSchema = Type.Object(
         qps: Type.Number({ exclusiveMinimum: 0, maximum: 100_000, default: 50 }),
         burst: Type.Integer({ minimum: 1, maximum: 100_000, default: 100 }),
         watchStallSeconds: Seconds(300, 1),
+        watchClusterScoped: Type.Boolean({ default: true }),
       },
       { additionalProperties: false, default: {} },
     ),

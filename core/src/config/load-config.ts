@@ -7,7 +7,7 @@ import { HostConfigSchema, type HostConfig } from './host-config.js';
 import { parseDuration } from './duration.js';
 import { packageRoot } from '../package-root.js';
 
-type EnvKind = 'string' | 'int' | 'number' | 'duration' | 'list';
+type EnvKind = 'string' | 'int' | 'number' | 'duration' | 'list' | 'bool';
 
 /** Environment variables of v1 keep their meaning; each maps onto one config path. */
 export const ENV_VARS: Record<string, { path: string; kind: EnvKind; doc: string }> = {
@@ -33,6 +33,7 @@ export const ENV_VARS: Record<string, { path: string; kind: EnvKind; doc: string
   KUBE_QPS: { path: 'kube.qps', kind: 'number', doc: 'client-side request rate limit toward the API server' },
   KUBE_BURST: { path: 'kube.burst', kind: 'int', doc: 'client-side burst' },
   WATCH_STALL_SECONDS: { path: 'kube.watchStallSeconds', kind: 'duration', doc: 'restart a watch silent for this long' },
+  WATCH_CLUSTER_SCOPED: { path: 'kube.watchClusterScoped', kind: 'bool', doc: 'watch cluster-scoped resources (ClusterPolicyReports...); false with namespaced RBAC' },
   WRITE_QUEUE_SIZE: { path: 'writer.queueSize', kind: 'int', doc: 'Observation writes waiting; webhooks get 429 beyond it' },
   WRITE_CONCURRENCY: { path: 'writer.concurrency', kind: 'int', doc: 'concurrent writes to the API server' },
   OUTPUT_FILE: { path: 'output.file', kind: 'string', doc: 'local mode: JSON-lines file Observations are appended to' },
@@ -77,6 +78,13 @@ function fromEnv(env: NodeJS.ProcessEnv, target: Record<string, unknown>, issues
         continue;
       }
       value = s;
+    } else if (spec.kind === 'bool') {
+      const t = raw.trim().toLowerCase();
+      if (!['true', 'false', '1', '0', 'yes', 'no'].includes(t)) {
+        issues.push(`${name} (${spec.path}): ${JSON.stringify(raw)} is not true or false`);
+        continue;
+      }
+      value = ['true', '1', 'yes'].includes(t);
     } else if (spec.kind === 'list') {
       value = raw
         .split(',')

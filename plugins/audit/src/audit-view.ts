@@ -1,7 +1,6 @@
 import type { ResourceRef } from '@zen-watcher/sdk';
+import { kindOf, normalizeTime } from '@zen-watcher/sdk/helpers';
 import type { AuditEvent } from './body.js';
-import { kindOf } from './resource-kind.js';
-import { normalizeTime } from './timestamp.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 

@@ -1,16 +1,16 @@
 import type { SourceEvent } from '@zen-watcher/sdk';
+import { clipPayload, payloadLine } from '@zen-watcher/sdk/helpers';
 import { detectedAtOf, prop, resourceOf, viewOf, type AuditView } from './audit-view.js';
 import type { AuditEvent } from './body.js';
 import type { AuditConfig } from './config.js';
 import type { DropTally } from './drop-counter.js';
 import { RULES, isEvaluated, type AuditRule, type RuleMatch } from './rules.js';
-import { clip, oneLine } from './text.js';
 import { userMatches } from './user-match.js';
 
 function userDetails(user: AuditEvent['user'] | null | undefined): Record<string, unknown> | undefined {
   if (!user) return undefined;
-  const out: Record<string, unknown> = { username: clip(user.username ?? '', 256) };
-  if (user.groups?.length) out.groups = user.groups.slice(0, 16).map((g) => clip(g, 128));
+  const out: Record<string, unknown> = { username: clipPayload(user.username ?? '', 256) };
+  if (user.groups?.length) out.groups = user.groups.slice(0, 16).map((g) => clipPayload(g, 128));
   return out;
 }
 
@@ -19,7 +19,7 @@ function objectRefDetails(ref: AuditEvent['objectRef']): Record<string, string> 
   const out: Record<string, string> = {};
   for (const key of ['apiGroup', 'apiVersion', 'resource', 'subresource', 'namespace', 'name', 'uid'] as const) {
     const value = ref[key];
-    if (value) out[key] = clip(value, 253);
+    if (value) out[key] = clipPayload(value, 253);
   }
   return out;
 }
@@ -27,34 +27,34 @@ function objectRefDetails(ref: AuditEvent['objectRef']): Record<string, string> 
 /** The parts of the audit event an operator reads first; bounded (a few KB at most). */
 function commonDetails(v: AuditView, rule: AuditRule): Record<string, unknown> {
   const e = v.event;
-  const d: Record<string, unknown> = { rule: rule.name, auditID: clip(e.auditID, 128), stage: clip(e.stage, 32), verb: clip(e.verb, 32) };
-  if (e.level) d.level = clip(e.level, 32);
+  const d: Record<string, unknown> = { rule: rule.name, auditID: clipPayload(e.auditID, 128), stage: clipPayload(e.stage, 32), verb: clipPayload(e.verb, 32) };
+  if (e.level) d.level = clipPayload(e.level, 32);
   const user = userDetails(e.user);
   if (user) d.user = user;
   const impersonated = userDetails(e.impersonatedUser);
   if (impersonated) d.impersonatedUser = impersonated;
-  if (e.sourceIPs?.length) d.sourceIPs = e.sourceIPs.slice(0, 8).map((ip) => clip(ip, 64));
-  if (e.userAgent) d.userAgent = clip(e.userAgent, 256);
-  if (e.requestURI) d.requestURI = clip(e.requestURI, 1024);
+  if (e.sourceIPs?.length) d.sourceIPs = e.sourceIPs.slice(0, 8).map((ip) => clipPayload(ip, 64));
+  if (e.userAgent) d.userAgent = clipPayload(e.userAgent, 256);
+  if (e.requestURI) d.requestURI = clipPayload(e.requestURI, 1024);
   const ref = objectRefDetails(e.objectRef);
   if (ref) d.objectRef = ref;
   if (v.code !== undefined) d.responseCode = v.code;
-  if (e.responseStatus?.reason) d.responseReason = clip(e.responseStatus.reason, 128);
+  if (e.responseStatus?.reason) d.responseReason = clipPayload(e.responseStatus.reason, 128);
   const decision = prop(e.annotations, 'authorization.k8s.io/decision');
-  if (typeof decision === 'string') d.authorizationDecision = clip(decision, 32);
+  if (typeof decision === 'string') d.authorizationDecision = clipPayload(decision, 32);
   const reason = prop(e.annotations, 'authorization.k8s.io/reason');
-  if (typeof reason === 'string' && reason) d.authorizationReason = clip(reason, 512);
+  if (typeof reason === 'string' && reason) d.authorizationReason = clipPayload(reason, 512);
   return d;
 }
 
 /** One sentence with the whole request, for the Observation's description. */
 function messageOf(v: AuditView): string {
   const e = v.event;
-  const as = v.impersonated ? ` (as ${clip(v.user, 128)})` : '';
-  const from = e.sourceIPs?.length ? ` from ${e.sourceIPs.slice(0, 3).map((ip) => clip(ip, 64)).join(', ')}` : '';
+  const as = v.impersonated ? ` (as ${clipPayload(v.user, 128)})` : '';
+  const from = e.sourceIPs?.length ? ` from ${e.sourceIPs.slice(0, 3).map((ip) => clipPayload(ip, 64)).join(', ')}` : '';
   const outcome = v.code === undefined ? '' : ` → ${v.code}`;
-  const status = e.responseStatus?.message ? `: ${clip(e.responseStatus.message, 512)}` : '';
-  return clip(`${clip(v.authUser || 'unknown user', 256)}${as} ${e.verb} ${clip(e.requestURI ?? '', 1024)}${from}${outcome}${status}`, 2048);
+  const status = e.responseStatus?.message ? `: ${clipPayload(e.responseStatus.message, 512)}` : '';
+  return clipPayload(`${clipPayload(v.authUser || 'unknown user', 256)}${as} ${e.verb} ${clipPayload(e.requestURI ?? '', 1024)}${from}${outcome}${status}`, 2048);
 }
 
 function toEvent(v: AuditView, rule: AuditRule, m: RuleMatch, config: AuditConfig, receivedAt: string): SourceEvent {
@@ -62,8 +62,8 @@ function toEvent(v: AuditView, rule: AuditRule, m: RuleMatch, config: AuditConfi
     severity: config.rules[rule.name].severity ?? m.severity,
     category: 'security',
     eventType: rule.eventType,
-    title: oneLine(m.title, 160),
-    message: oneLine(messageOf(v), 2048),
+    title: payloadLine(m.title, 160),
+    message: payloadLine(messageOf(v), 2048),
     detectedAt: detectedAtOf(v.event, receivedAt),
     details: { ...commonDetails(v, rule), ...m.details },
     // auditID is unique per request; the rule keeps two findings of one request apart.

@@ -1,9 +1,8 @@
 import type { Severity } from '@zen-watcher/sdk';
+import { clipPayload, kindOf } from '@zen-watcher/sdk/helpers';
 import { prop, str, type AuditView } from './audit-view.js';
 import type { AuditConfig, RuleName } from './config.js';
 import { holdsPodSpec, podSpecRisks } from './pod-security.js';
-import { kindOf } from './resource-kind.js';
-import { clip } from './text.js';
 
 /** What a matching rule says about one audit event. */
 export interface RuleMatch {
@@ -59,7 +58,7 @@ function past(verb: string): string {
 }
 
 function who(v: AuditView): string {
-  return clip(v.user || 'unknown user', 64);
+  return clipPayload(v.user || 'unknown user', 64);
 }
 
 function kind(v: AuditView): string {
@@ -68,16 +67,16 @@ function kind(v: AuditView): string {
 
 /** `ns/name`, `name`, `in ns` or `in all namespaces`. */
 function target(v: AuditView): string {
-  const name = v.name ? clip(v.name, 80) : undefined;
-  if (name) return v.namespace ? `${clip(v.namespace, 63)}/${name}` : name;
-  return v.namespace ? `in ${clip(v.namespace, 63)}` : 'in all namespaces';
+  const name = v.name ? clipPayload(v.name, 80) : undefined;
+  if (name) return v.namespace ? `${clipPayload(v.namespace, 63)}/${name}` : name;
+  return v.namespace ? `in ${clipPayload(v.namespace, 63)}` : 'in all namespaces';
 }
 
 /** What was asked for: `secrets in ns1`, `pods/exec default/web`, or the path of a non-resource request. */
 function what(v: AuditView): string {
-  if (!v.resource) return clip((v.event.requestURI ?? '').split('?')[0] || '/', 80);
+  if (!v.resource) return clipPayload((v.event.requestURI ?? '').split('?')[0] || '/', 80);
   const res = v.subresource ? `${v.resource}/${v.subresource}` : v.resource;
-  return `${clip(res, 64)} ${target(v)}`;
+  return `${clipPayload(res, 64)} ${target(v)}`;
 }
 
 function rbacEscalation(v: AuditView): string | undefined {
@@ -99,13 +98,13 @@ function rbacDetails(v: AuditView): Record<string, unknown> {
   const obj = v.event.requestObject ?? v.event.responseObject;
   const out: Record<string, unknown> = {};
   const roleRef = prop(obj, 'roleRef');
-  if (roleRef !== undefined) out.roleRef = { kind: clip(str(roleRef, 'kind') ?? '', 64), name: clip(str(roleRef, 'name') ?? '', 253) };
+  if (roleRef !== undefined) out.roleRef = { kind: clipPayload(str(roleRef, 'kind') ?? '', 64), name: clipPayload(str(roleRef, 'name') ?? '', 253) };
   const subjects = prop(obj, 'subjects');
   if (Array.isArray(subjects)) {
     out.subjects = subjects.slice(0, 10).map((s) => ({
-      kind: clip(str(s, 'kind') ?? '', 64),
-      name: clip(str(s, 'name') ?? '', 253),
-      ...(str(s, 'namespace') ? { namespace: clip(str(s, 'namespace')!, 63) } : {}),
+      kind: clipPayload(str(s, 'kind') ?? '', 64),
+      name: clipPayload(str(s, 'name') ?? '', 253),
+      ...(str(s, 'namespace') ? { namespace: clipPayload(str(s, 'namespace')!, 63) } : {}),
     }));
   }
   return out;
@@ -118,11 +117,11 @@ function connectDetails(v: AuditView): Record<string, unknown> {
   const params = new URLSearchParams(uri.slice(q + 1, q + 1 + 4096));
   const out: Record<string, unknown> = {};
   const command = params.getAll('command');
-  if (command.length > 0) out.command = clip(command.join(' '), 512);
+  if (command.length > 0) out.command = clipPayload(command.join(' '), 512);
   const container = params.get('container');
-  if (container) out.container = clip(container, 253);
+  if (container) out.container = clipPayload(container, 253);
   const ports = params.getAll('ports');
-  if (ports.length > 0) out.ports = clip(ports.join(','), 128);
+  if (ports.length > 0) out.ports = clipPayload(ports.join(','), 128);
   return out;
 }
 

@@ -10,11 +10,9 @@
  * @packageDocumentation
  */
 import { definePlugin, type SourceEvent } from '@zen-watcher/sdk';
+import { asRecord, asText, keepMostSevere, SILENT, tallyFor } from '@zen-watcher/sdk/helpers';
 import { ConfigMapConfig, watchedConfigMaps } from './config.js';
-import { capFindings } from './finding-limits.js';
 import { mapConfigMap } from './map-configmap.js';
-import { asRecord, asText } from './object-access.js';
-import { SILENT, tallyFor } from './tally.js';
 
 export { ConfigMapConfig, DEFAULT_LABEL, watchedConfigMaps } from './config.js';
 export { mapConfigMap } from './map-configmap.js';
@@ -52,7 +50,7 @@ const configmap = definePlugin({
       const before = new Set(mapConfigMap(old, ctx.config, SILENT).map((e) => e.dedupKey));
       events = events.filter((e) => !before.has(e.dedupKey));
     }
-    const { kept, dropped } = capFindings(events, ctx.config);
+    const { kept, dropped } = keepMostSevere(events, ctx.config.maxFindingsPerConfigMap);
     if (dropped > 0) {
       const meta = asRecord(obj.metadata);
       tally.skip('too_many_findings', undefined, dropped);

@@ -1,9 +1,7 @@
 import { SEVERITIES, type ResourceRef, type Severity, type SourceEvent } from '@zen-watcher/sdk';
+import { asList, asNumber, asRecord, asText, clip, compact, dedupKey, detail, type Tally, TEXT, title } from '@zen-watcher/sdk/helpers';
 import type { ConfigMapConfig } from './config.js';
-import { asList, asNumber, asRecord, asText, compact } from './object-access.js';
 import type { ScanOrigin } from './scan-payload.js';
-import type { Tally } from './tally.js';
-import { clip, dedupKey, detail, TEXT, title } from './text.js';
 
 /** Checkov frameworks whose resource ids name Kubernetes objects (`Kind.namespace.name`). */
 const KUBERNETES_FRAMEWORKS = new Set(['kubernetes', 'helm', 'kustomize']);

@@ -1,10 +1,9 @@
 import type { SourceEvent } from '@zen-watcher/sdk';
+import { asRecord, type Tally } from '@zen-watcher/sdk/helpers';
 import type { ConfigMapConfig } from './config.js';
 import { mapCheckov } from './map-checkov.js';
 import { mapKubeBench } from './map-kube-bench.js';
-import { asRecord } from './object-access.js';
 import { detectFormat, readPayload } from './scan-payload.js';
-import type { Tally } from './tally.js';
 
 /**
  * Maps one ConfigMap carrying scan results (kube-bench or Checkov JSON under `config.key`) to

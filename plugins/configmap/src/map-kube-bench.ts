@@ -1,9 +1,7 @@
 import type { Severity, SourceEvent } from '@zen-watcher/sdk';
+import { asList, asRecord, asText, clip, compact, dedupKey, detail, oneLine, type Tally, TEXT, title } from '@zen-watcher/sdk/helpers';
 import type { ConfigMapConfig } from './config.js';
-import { asList, asRecord, asText, compact } from './object-access.js';
 import type { ScanOrigin } from './scan-payload.js';
-import type { Tally } from './tally.js';
-import { clip, dedupKey, detail, oneLine, TEXT, title } from './text.js';
 
 /** kube-bench appends how a check is assessed to its description; the title does without. */
 const ASSESSMENT_SUFFIX = /\s*\((Scored|Not Scored|Automated|Manual)\)\s*$/i;

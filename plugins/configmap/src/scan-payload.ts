@@ -1,8 +1,6 @@
 import type { ResourceRef } from '@zen-watcher/sdk';
+import { asList, asRecord, asText, compact, eventTime, firstEventTime, type Tally } from '@zen-watcher/sdk/helpers';
 import type { ConfigMapConfig } from './config.js';
-import { eventTime, firstEventTime } from './event-time.js';
-import { asList, asRecord, asText, compact } from './object-access.js';
-import type { Tally } from './tally.js';
 
 /** An annotation a scan job may set to say when it ran; preferred over every other time. */
 export const SCANNED_AT_ANNOTATION = 'zen.kube-zen.io/scanned-at';

@@ -1,12 +1,11 @@
 import type { Category, SourceEvent } from '@zen-watcher/sdk';
+import { clipPayload, isUnsafeKey, normalizeTime, payloadLine } from '@zen-watcher/sdk/helpers';
 import { fieldText, type OutputFields } from './alert-fields.js';
 import type { FalcoAlert } from './body.js';
 import type { FalcoConfig } from './config.js';
 import { falcoDedupKey } from './dedup-key.js';
 import { PRIORITIES, severityOf, type Priority } from './priority.js';
 import { resourceOf } from './resource.js';
-import { clip, isUnsafeKey, oneLine } from './text.js';
-import { normalizeTime } from './timestamp.js';
 
 const MAX_FIELDS = 64;
 const MAX_FIELD_CHARS = 512;
@@ -66,10 +65,10 @@ function boundedFields(fields: OutputFields): Record<string, unknown> {
       break;
     }
     if (isUnsafeKey(key) || key.length > 128) continue;
-    if (typeof value === 'string') out[key] = clip(value, MAX_FIELD_CHARS);
+    if (typeof value === 'string') out[key] = clipPayload(value, MAX_FIELD_CHARS);
     else if (typeof value === 'number' || typeof value === 'boolean' || value === null) out[key] = value;
     else if (Array.isArray(value)) {
-      out[key] = value.slice(0, 16).map((v) => (typeof v === 'string' ? clip(v, MAX_FIELD_CHARS) : typeof v === 'number' ? v : null));
+      out[key] = value.slice(0, 16).map((v) => (typeof v === 'string' ? clipPayload(v, MAX_FIELD_CHARS) : typeof v === 'number' ? v : null));
     } else continue;
     n++;
   }
@@ -89,27 +88,27 @@ export function mapAlert(alert: FalcoAlert, priority: Priority, config: FalcoCon
   const fields = alert.output_fields;
   const k8sAudit = isK8sAudit(alert);
   const resource = resourceOf(fields, k8sAudit);
-  const hostname = alert.hostname ? clip(alert.hostname, 253) : undefined;
+  const hostname = alert.hostname ? clipPayload(alert.hostname, 253) : undefined;
   const eventType = eventTypeOf(alert, k8sAudit);
   const category: Category = eventType === 'falco_internal' ? 'operations' : 'security';
 
-  const details: Record<string, unknown> = { rule: clip(alert.rule, 256), priority: alert.priority.slice(0, 32) };
-  if (alert.source) details.source = clip(alert.source, 64);
+  const details: Record<string, unknown> = { rule: clipPayload(alert.rule, 256), priority: alert.priority.slice(0, 32) };
+  if (alert.source) details.source = clipPayload(alert.source, 64);
   if (hostname) details.hostname = hostname;
-  if (alert.tags?.length) details.tags = alert.tags.slice(0, 32).map((t) => clip(t, 64));
-  if (alert.uuid) details.uuid = clip(alert.uuid, 64);
+  if (alert.tags?.length) details.tags = alert.tags.slice(0, 32).map((t) => clipPayload(t, 64));
+  if (alert.uuid) details.uuid = clipPayload(alert.uuid, 64);
   if (config.includeOutputFields && fields) details.outputFields = boundedFields(fields);
 
   const event: SourceEvent = {
     severity: severityOf(priority),
     category,
     eventType,
-    title: oneLine(alert.rule, 120) || 'Falco alert',
+    title: payloadLine(alert.rule, 120) || 'Falco alert',
     detectedAt: detectedAtOf(alert, receivedAt),
     details,
     dedupKey: falcoDedupKey(alert.rule, resource, hostname, fields, config.dedupFields),
   };
-  const message = alert.output ? clip(alert.output.replace(OUTPUT_PREFIX, '').trim(), 4096) : '';
+  const message = alert.output ? clipPayload(alert.output.replace(OUTPUT_PREFIX, '').trim(), 4096) : '';
   if (message) event.message = message;
   if (resource) event.resource = resource;
   return event;

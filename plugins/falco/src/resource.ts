@@ -1,6 +1,6 @@
 import type { ResourceRef } from '@zen-watcher/sdk';
+import { kindOf } from '@zen-watcher/sdk/helpers';
 import { fieldText, type OutputFields } from './alert-fields.js';
-import { kindOf } from './resource-kind.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const NAMESPACE_IN_URI = /\/namespaces\/([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(?:\/|\?|$)/;

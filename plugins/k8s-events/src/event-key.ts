@@ -1,5 +1,5 @@
+import { dedupKey, oneLine } from '@zen-watcher/sdk/helpers';
 import type { EventView } from './event-shape.js';
-import { dedupKey, oneLine } from './text.js';
 
 /** The prefix the event correlator puts on an aggregated event's message. */
 const COMBINED = /^\(combined from similar events\):\s*/i;

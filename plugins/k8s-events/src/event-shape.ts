@@ -1,6 +1,5 @@
 import type { ResourceRef } from '@zen-watcher/sdk';
-import { eventTime, firstEventTime } from './event-time.js';
-import { asNumber, asRecord, asText, compact } from './object-access.js';
+import { asNumber, asRecord, asText, compact, eventTime, firstEventTime } from '@zen-watcher/sdk/helpers';
 
 /**
  * An Event read from either API: core `v1` (`involvedObject`, `message`, `count`,

@@ -10,10 +10,10 @@
  * @packageDocumentation
  */
 import { definePlugin } from '@zen-watcher/sdk';
+import { tallyFor } from '@zen-watcher/sdk/helpers';
 import { K8sEventsConfig, watchedEvents } from './config.js';
 import { compileRules } from './event-rules.js';
 import { mapEvent } from './map-event.js';
-import { tallyFor } from './tally.js';
 
 export { K8sEventsConfig, EventRule, NOISY_REASONS, watchedEvents } from './config.js';
 export { BUILTIN_RULES, classify, compileRules, snakeCase, type Classification } from './event-rules.js';

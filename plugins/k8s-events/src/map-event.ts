@@ -1,11 +1,9 @@
 import type { SourceEvent } from '@zen-watcher/sdk';
+import { asRecord, clip, compact, detail, type Tally, TEXT, title } from '@zen-watcher/sdk/helpers';
 import type { K8sEventsConfig } from './config.js';
 import { eventKey } from './event-key.js';
 import { classify, compileRules } from './event-rules.js';
 import { readEvent } from './event-shape.js';
-import { asRecord, compact } from './object-access.js';
-import type { Tally } from './tally.js';
-import { clip, detail, TEXT, title } from './text.js';
 
 /**
  * Maps one Kubernetes Event (core `v1` or `events.k8s.io/v1`) to at most one event: Warning

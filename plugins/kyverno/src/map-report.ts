@@ -1,11 +1,9 @@
 import type { ResourceRef, SourceEvent } from '@zen-watcher/sdk';
+import { asList, asRecord, asText, clip, compact, dedupKey, detail, type Tally, TEXT, title } from '@zen-watcher/sdk/helpers';
 import type { KyvernoConfig } from './config.js';
 import { protoTime } from './event-time.js';
-import { asList, asRecord, asText, compact } from './object-access.js';
 import { readReportContext, resultResources, type ReportContext } from './report-context.js';
 import { readResult, resultCategory, resultEventType, resultSeverity, resultVerb, type PolicyResult } from './result-mapping.js';
-import type { Tally } from './tally.js';
-import { clip, dedupKey, detail, TEXT, title } from './text.js';
 
 /** Most `properties` copied into details; adapters put whole alerts there. */
 const MAX_PROPERTIES = 20;

@@ -1,7 +1,5 @@
 import type { ResourceRef } from '@zen-watcher/sdk';
-import { eventTime } from './event-time.js';
-import { asList, asRecord, asText, compact } from './object-access.js';
-import type { Tally } from './tally.js';
+import { asList, asRecord, asText, compact, eventTime, type Tally } from '@zen-watcher/sdk/helpers';
 
 /** Report kinds this plugin reads; the namespaced ones say where their results' objects live. */
 const KINDS: Record<string, { namespaced: boolean }> = {

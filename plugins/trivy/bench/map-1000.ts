@@ -15,7 +15,7 @@ import type { KubeObject, PluginContext } from '@zen-watcher/sdk';
 import type { TrivyConfig } from '../src/config.js';
 import trivy from '../src/index.js';
 import { mapReport } from '../src/map-report.js';
-import { SILENT } from '../src/tally.js';
+import { SILENT } from '@zen-watcher/sdk/helpers';
 
 const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
 

@@ -10,11 +10,9 @@
  * @packageDocumentation
  */
 import { definePlugin, type SourceEvent } from '@zen-watcher/sdk';
+import { asRecord, asText, keepMostSevere, SILENT, tallyFor } from '@zen-watcher/sdk/helpers';
 import { TrivyConfig, watchedReports } from './config.js';
-import { capFindings } from './finding-limits.js';
 import { mapReport } from './map-report.js';
-import { asRecord, asText } from './object-access.js';
-import { SILENT, tallyFor } from './tally.js';
 
 export { TrivyConfig, REPORT_RESOURCES, watchedReports, type ReportName } from './config.js';
 export { mapReport } from './map-report.js';
@@ -52,7 +50,7 @@ const trivy = definePlugin({
       const before = new Set(mapReport(old, ctx.config, SILENT).map((e) => e.dedupKey));
       events = events.filter((e) => !before.has(e.dedupKey));
     }
-    const { kept, dropped } = capFindings(events, ctx.config);
+    const { kept, dropped } = keepMostSevere(events, ctx.config.maxFindingsPerReport);
     if (dropped > 0) {
       const meta = asRecord(obj.metadata);
       tally.skip('too_many_findings', undefined, dropped);

@@ -1,11 +1,9 @@
 import type { SourceEvent } from '@zen-watcher/sdk';
+import { asList, asRecord, asText, clip, compact, dedupKey, detail, fnv1a, type Tally, TEXT, title } from '@zen-watcher/sdk/helpers';
 import type { TrivyConfig } from './config.js';
 import { passesMinSeverity } from './finding-limits.js';
-import { asList, asRecord, asText, compact } from './object-access.js';
 import type { ReportSubject } from './report-subject.js';
 import { trivySeverity } from './severity.js';
-import type { Tally } from './tally.js';
-import { clip, dedupKey, detail, fnv1a, TEXT, title } from './text.js';
 
 /**
  * The dedup key of an exposed secret: workload, container, rule, file, and a hash of the

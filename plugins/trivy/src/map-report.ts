@@ -1,11 +1,10 @@
 import type { SourceEvent } from '@zen-watcher/sdk';
+import { asRecord, asText, type Tally } from '@zen-watcher/sdk/helpers';
 import type { TrivyConfig } from './config.js';
 import { mapConfigAudit } from './map-config-audit.js';
 import { mapExposedSecrets } from './map-exposed-secrets.js';
 import { mapVulnerabilities } from './map-vulnerabilities.js';
-import { asRecord, asText } from './object-access.js';
 import { readSubject, type ReportSubject } from './report-subject.js';
-import type { Tally } from './tally.js';
 
 type Mapper = (subject: ReportSubject, report: Record<string, unknown>, config: TrivyConfig, tally: Tally) => SourceEvent[];
 

@@ -1,11 +1,9 @@
 import type { SourceEvent } from '@zen-watcher/sdk';
+import { asList, asNumber, asRecord, asText, clip, compact, dedupKey, detail, oneLine, type Tally, TEXT, title } from '@zen-watcher/sdk/helpers';
 import type { TrivyConfig } from './config.js';
 import { passesMinSeverity } from './finding-limits.js';
-import { asList, asNumber, asRecord, asText, compact } from './object-access.js';
 import type { ReportSubject } from './report-subject.js';
 import { trivySeverity } from './severity.js';
-import type { Tally } from './tally.js';
-import { clip, dedupKey, detail, oneLine, TEXT, title } from './text.js';
 
 function links(vuln: Record<string, unknown>): string[] | undefined {
   const list = asList(vuln.links);

@@ -1,6 +1,5 @@
 import type { ResourceRef } from '@zen-watcher/sdk';
-import { firstEventTime } from './event-time.js';
-import { asList, asRecord, asText, compact } from './object-access.js';
+import { asList, asRecord, asText, compact, firstEventTime } from '@zen-watcher/sdk/helpers';
 
 /**
  * Label prefixes naming the scanned workload: Trivy Operator, its predecessor Starboard, and

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { clip, isUnsafeKey } from './text.js';
+import { clipPayload, isUnsafeKey } from '@zen-watcher/sdk/helpers';
 
 const MAX_DEPTH = 64;
 
@@ -75,7 +75,7 @@ export function boundedCopy(value: unknown, limits: CopyLimits): unknown {
 function copy(value: unknown, limits: CopyLimits, depth: number, budget: { left: number }): unknown {
   if (budget.left <= 0) return '…';
   if (typeof value === 'string') {
-    const s = clip(value, Math.min(limits.stringChars, Math.max(budget.left, 1)));
+    const s = clipPayload(value, Math.min(limits.stringChars, Math.max(budget.left, 1)));
     budget.left -= s.length + 2;
     return s;
   }
@@ -102,7 +102,7 @@ function copy(value: unknown, limits: CopyLimits, depth: number, budget: { left:
       break;
     }
     budget.left -= key.length + 4;
-    out[clip(key, 128)] = copy((value as Record<string, unknown>)[key], limits, depth + 1, budget);
+    out[clipPayload(key, 128)] = copy((value as Record<string, unknown>)[key], limits, depth + 1, budget);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { CATEGORIES, type Category, type ResourceRef, type Severity, type SourceEvent } from '@zen-watcher/sdk';
+import { clipPayload, isUnsafeKey, normalizeTime, payloadLine } from '@zen-watcher/sdk/helpers';
 import { boundedCopy, DETAILS_LIMITS } from './canonical-json.js';
 import type { CompiledConfig } from './compiled-config.js';
 import type { WebhookConfig } from './config.js';
@@ -6,8 +7,6 @@ import { dedupKeyOf } from './dedup-key.js';
 import type { DropReason } from './drop-counter.js';
 import { getFirst, getPath, type Path } from './path.js';
 import { renderTemplate } from './template.js';
-import { clip, isUnsafeKey, oneLine } from './text.js';
-import { normalizeTime } from './timestamp.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const CATEGORY_SET: ReadonlySet<string> = new Set(CATEGORIES);
@@ -24,7 +23,7 @@ export interface MapContext {
 }
 
 function scalarText(value: unknown, max = 256): string | undefined {
-  if (typeof value === 'string') return value.trim() === '' ? undefined : clip(value.trim(), max);
+  if (typeof value === 'string') return value.trim() === '' ? undefined : clipPayload(value.trim(), max);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return undefined;
 }
@@ -120,8 +119,8 @@ export function mapItem(item: Record<string, unknown>, root: unknown, mc: MapCon
   const rawType = scalarText(getFirst(item, cc.eventType, root));
   const eventType = (rawType && toEventType(rawType)) || config.defaultEventType;
 
-  const title = oneLine(renderTemplate(cc.title, item, root, 512), 160) || oneLine(config.defaultTitle, 160) || 'Webhook event';
-  const message = clip(renderTemplate(cc.description, item, root, 8192).trim(), 4096);
+  const title = payloadLine(renderTemplate(cc.title, item, root, 512), 160) || payloadLine(config.defaultTitle, 160) || 'Webhook event';
+  const message = clipPayload(renderTemplate(cc.description, item, root, 8192).trim(), 4096);
 
   let dedupKey: string;
   try {

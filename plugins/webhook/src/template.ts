@@ -1,6 +1,6 @@
+import { clipPayload } from '@zen-watcher/sdk/helpers';
 import { boundedCopy } from './canonical-json.js';
 import { getFirst, parseAlternatives, type Path } from './path.js';
-import { clip } from './text.js';
 
 /** A compiled template: literal text and lookups, in order. */
 export type Template = readonly (string | readonly Path[])[];
@@ -51,7 +51,7 @@ export function valueText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value === 'object') {
-    return clip(JSON.stringify(boundedCopy(value, { depth: 3, stringChars: 128, arrayItems: 8, objectKeys: 16, totalChars: 512 })), 512);
+    return clipPayload(JSON.stringify(boundedCopy(value, { depth: 3, stringChars: 128, arrayItems: 8, objectKeys: 16, totalChars: 512 })), 512);
   }
   return '';
 }
@@ -69,8 +69,8 @@ export function valueText(value: unknown): string {
 export function renderTemplate(template: Template, item: unknown, root: unknown, maxChars = 4096): string {
   let out = '';
   for (const part of template) {
-    out += typeof part === 'string' ? part : clip(valueText(getFirst(item, part, root)), maxChars);
-    if (out.length > maxChars) return clip(out, maxChars);
+    out += typeof part === 'string' ? part : clipPayload(valueText(getFirst(item, part, root)), maxChars);
+    if (out.length > maxChars) return clipPayload(out, maxChars);
   }
   return out;
 }

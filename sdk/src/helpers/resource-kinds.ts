@@ -1,6 +1,6 @@
 /**
- * Kubernetes resource names (the plural in a URL) to kinds and their usual apiVersion. Audit
- * fields carry only the plural; this table covers the built-in resources, and anything else is
+ * Kubernetes resource names (the plural in a URL) to kinds and their usual apiVersion. Audit events
+ * and Falco alerts carry only the plural; this table covers the built-in resources, and anything else is
  * singularised and capitalised on a best-effort basis (`policyreports` → `Policyreport`).
  */
 const KNOWN: ReadonlyMap<string, readonly [kind: string, apiVersion: string]> = new Map([

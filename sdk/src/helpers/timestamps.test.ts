@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeTime } from '../src/timestamp.js';
+import { eventTime, firstEventTime, normalizeTime } from './timestamps.js';
 
 describe('normalizeTime', () => {
   it.each([
@@ -31,5 +31,23 @@ describe('normalizeTime', () => {
     [{}],
   ])('%s → undefined', (input) => {
     expect(normalizeTime(input)).toBeUndefined();
+  });
+});
+
+describe('eventTime', () => {
+  it.each([
+    ['2022-12-08T15:50:37Z', '2022-12-08T15:50:37.000Z'],
+    ['2022-12-08T16:50:37.5+01:00', '2022-12-08T15:50:37.500Z'],
+    ['2022-12-08 15:50:37Z', undefined],
+    ['yesterday', undefined],
+    [1670514637, undefined],
+    ['2999-01-01T00:00:00Z', undefined],
+  ])('%s → %s', (input, expected) => {
+    expect(eventTime(input)).toBe(expected);
+  });
+
+  it('firstEventTime takes the first usable candidate', () => {
+    expect(firstEventTime(undefined, 'bad', '2022-12-08T15:50:37Z')).toBe('2022-12-08T15:50:37.000Z');
+    expect(firstEventTime(null, '')).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Text hygiene for strings that come from the network and end up in an Observation: lone UTF-16
  * surrogates (what invalid input can decode to) are replaced, control characters are kept out of
- * one-line fields, and every copy is bounded.
+ * one-line fields, and every copy is bounded. For text from Kubernetes objects, see `text.ts`.
  */
 
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
@@ -23,14 +23,14 @@ export function wellFormed(s: string): string {
 
 /**
  * Cuts `s` to at most `max` UTF-16 units (an ellipsis marks the cut), never splitting a
- * surrogate pair.
+ * surrogate pair, and replaces lone surrogates (see {@link wellFormed}).
  *
  * @example
  * ```ts
- * clip('abcdef', 4); // 'abc…'
+ * clipPayload('abcdef', 4); // 'abc…'
  * ```
  */
-export function clip(s: string, max: number): string {
+export function clipPayload(s: string, max: number): string {
   const clean = s.length > max * 2 ? wellFormed(s.slice(0, max * 2)) : wellFormed(s);
   if (clean.length <= max) return clean;
   let end = max - 1;
@@ -40,19 +40,15 @@ export function clip(s: string, max: number): string {
 }
 
 /**
- * A bounded single line: control characters (newlines, tabs, escapes) become one space.
+ * A bounded single line: control characters (newlines, tabs, escapes) become one space, and the
+ * result is cut as {@link clipPayload} does.
  *
  * @example
  * ```ts
- * oneLine('a\n\tb', 80); // 'a b'
+ * payloadLine('a\n\tb', 80); // 'a b'
  * ```
  */
-export function oneLine(s: string, max: number): string {
+export function payloadLine(s: string, max: number): string {
   // Only the head can survive the cut, so a megabyte string is not scanned whole.
-  return clip(s.slice(0, max * 4).replace(CONTROL, ' ').trim(), max);
-}
-
-/** Keys never copied from a payload into an object we build (prototype-pollution gadgets). */
-export function isUnsafeKey(key: string): boolean {
-  return key === '__proto__' || key === 'constructor' || key === 'prototype';
+  return clipPayload(s.slice(0, max * 4).replace(CONTROL, ' ').trim(), max);
 }

@@ -1,6 +1,17 @@
 /**
+ * Text for events built from Kubernetes objects (reports, Events): one-line titles, bounded
+ * messages and details, and bounded dedup keys. For text straight off the network (which may hold
+ * lone surrogates), see `payload-text.ts`.
+ */
+
+/**
  * Bounds for text that ends up in an Observation. The sdk's hard limits are larger; these keep
  * `kubectl get obs` readable and `details` at a few KB.
+ *
+ * @example
+ * ```ts
+ * const message = clip(oneLine(description), TEXT.message);
+ * ```
  */
 export const TEXT = {
   /** Titles are shown in `kubectl get`; past ~100 characters they wrap. */

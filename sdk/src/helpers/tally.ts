@@ -1,8 +1,15 @@
-import type { PluginContext, PluginCounter, PluginMetrics } from '@zen-watcher/sdk';
+import type { PluginContext, PluginCounter, PluginMetrics } from '../plugin.js';
 
 /**
  * Where a mapper reports what it did not turn into events: `skip` for input that is malformed
  * (missing or wrongly typed fields), `filter` for valid findings the config excludes.
+ *
+ * @example
+ * ```ts
+ * function mapFindings(items: unknown[], tally: Tally) {
+ *   if (items.length > 1000) tally.filter('too_many', items.length - 1000);
+ * }
+ * ```
  */
 export interface Tally {
   /** Counts `skipped_total{reason}` by `count` and logs at debug with `where` (never the whole object). */

@@ -1,12 +1,58 @@
 /**
- * Event times arrive as RFC 3339 with any fraction (Falco sends nanoseconds) or as integer epoch
- * values (Falco's `evt.time` is nanoseconds). Everything is normalised to `Date#toISOString()`
- * form (UTC, milliseconds), which every consumer of `detectedAt` accepts.
+ * Timestamps a source reports, normalised to the form the host stores for `detectedAt`:
+ * `Date#toISOString()` (UTC, milliseconds). Two readers for two kinds of writer:
+ * {@link eventTime} is strict, for RFC 3339 as Kubernetes objects carry it; {@link normalizeTime}
+ * is lenient, for webhook payloads (epoch numbers in any unit, Go's `time.String()` form).
  */
 
+/** RFC 3339 as Kubernetes writes it: `2022-12-08T15:50:37Z`, with optional fraction and offset. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/**
+ * How far in the future a source's timestamp may be before we stop believing it. Clocks of
+ * nodes and controllers drift by seconds; a time an hour ahead is a bug in the writer (or a
+ * hand-edited sample), and an Observation "detected" next year would sort above everything.
+ */
+const MAX_FUTURE_MS = 60 * 60 * 1000;
+
+/**
+ * Parses an RFC 3339 timestamp into the canonical form the host stores (UTC, milliseconds).
+ * Returns undefined for anything else, and for times more than an hour in the future.
+ *
+ * @example
+ * ```ts
+ * eventTime('2022-12-08T15:50:37Z'); // '2022-12-08T15:50:37.000Z'
+ * eventTime('yesterday');            // undefined
+ * ```
+ */
+export function eventTime(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !RFC3339.test(value)) return undefined;
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms) || ms > Date.now() + MAX_FUTURE_MS) return undefined;
+  return new Date(ms).toISOString();
+}
+
+/**
+ * The first candidate that is a usable timestamp (see {@link eventTime}).
+ *
+ * @example
+ * ```ts
+ * firstEventTime(report.updateTimestamp, metadata.creationTimestamp);
+ * ```
+ */
+export function firstEventTime(...candidates: unknown[]): string | undefined {
+  for (const candidate of candidates) {
+    const time = eventTime(candidate);
+    if (time !== undefined) return time;
+  }
+  return undefined;
+}
+
+// Webhook times arrive as RFC 3339 with any fraction (Falco sends nanoseconds) or as integer
+// epoch values (Falco's `evt.time` is nanoseconds).
 // RFC 3339 (a space may separate date and time, as RFC 3339 allows), plus the form Go's
 // time.String() prints and some tools forward verbatim: `2020-05-21 02:58:07.829 +0000 UTC`.
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,12}))? ?(?:([Zz])|([+-])(\d{2}):?(\d{2}))(?: [A-Z]{1,5})?$/;
+const RFC3339_LENIENT = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,12}))? ?(?:([Zz])|([+-])(\d{2}):?(\d{2}))(?: [A-Z]{1,5})?$/;
 
 // Go's zero time (0001-01-01T00:00:00Z) and other placeholders mean "no time", not year 1.
 const MIN_MS = Date.UTC(1971, 0, 1);
@@ -27,7 +73,7 @@ export function normalizeTime(value: unknown): string | undefined {
   if (typeof value === 'number') return fromEpoch(value);
   if (typeof value !== 'string' || value.length > 64) return undefined;
   if (/^\d{9,20}$/.test(value)) return fromEpoch(Number(value));
-  const m = RFC3339.exec(value);
+  const m = RFC3339_LENIENT.exec(value);
   if (!m) return undefined;
   const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number);
   // A leap second (:60) is kept in the right minute rather than rejected.

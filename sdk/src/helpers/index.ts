@@ -1,0 +1,20 @@
+/**
+ * Plugin-agnostic helpers shared by the bundled plugins and offered to third-party ones:
+ * defensive readers for watched objects, event timestamps, bounded text, Kubernetes kinds and
+ * skip/filter tallies. Nothing here is needed to write a plugin; import what saves you code.
+ *
+ * @example
+ * ```ts
+ * import { asRecord, asText, firstEventTime, tallyFor } from '@zen-watcher/sdk/helpers';
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { keepMostSevere } from './finding-limits.js';
+export { asList, asNumber, asRecord, asText, compact } from './object-access.js';
+export { clipPayload, payloadLine, wellFormed } from './payload-text.js';
+export { kindOf } from './resource-kinds.js';
+export { SILENT, tallyFor, type Tally } from './tally.js';
+export { clip, dedupKey, detail, fnv1a, oneLine, TEXT, title } from './text.js';
+export { eventTime, firstEventTime, normalizeTime } from './timestamps.js';
+export { isUnsafeKey } from './unsafe-keys.js';
