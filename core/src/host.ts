@@ -85,7 +85,6 @@ export async function createHost(config: HostConfig, options: HostOptions): Prom
   };
 
   const app = buildApp({ log, metrics, routes, pipeline, secrets: options.secrets ?? noSecrets, bodyLimitBytes: config.bodyLimitBytes, readiness, draining: () => draining });
-  metrics.queueCapacity.set(config.writer.queueSize);
 
   const host: Host = {
     app,
@@ -107,10 +106,7 @@ export async function createHost(config: HostConfig, options: HostOptions): Prom
       }
       components = options.components?.(host) ?? [];
       for (const c of components) await c.start();
-      flushTimer = setInterval(() => {
-        metrics.queueDepth.set(sink.depth);
-        void pipeline.flush();
-      }, config.dedup.flushIntervalSeconds * 1000);
+      flushTimer = setInterval(() => void pipeline.flush(), config.dedup.flushIntervalSeconds * 1000);
       flushTimer.unref();
       const address = await app.listen({ port: config.port, host: config.host });
       started = true;

@@ -56,6 +56,8 @@ export async function createClusterHost(config: HostConfig, log: Logger, kc: Kub
           await gcRun;
         },
       };
+      // Without election (a single replica) this pod leads from start to shutdown.
+      const disabledLeadership = new AbortController();
       const elector =
         config.leaderElection.mode === 'builtin'
           ? new LeaseElector(http, namespace, config.leaderElection.electionId, config.podName, config.leaderElection, leader, metrics, log.child({ component: 'leader-election' }))
@@ -82,7 +84,6 @@ export async function createClusterHost(config: HostConfig, log: Logger, kc: Kub
           },
         },
       ];
-      const disabledLeadership = new AbortController();
       return components;
     },
   });

@@ -134,7 +134,7 @@ export class IngesterController {
     const issues = checkSchema(SourceSpecSchema, obj.spec);
     let t: Tracked;
     if (issues.length > 0) {
-      t = this.rejected(id, prev, obj, 'InvalidSpec', issues.map((i) => `spec${i.path.replaceAll('/', '.')}: ${i.message}`).join('; '));
+      t = await this.rejected(id, prev, obj, 'InvalidSpec', issues.map((i) => `spec${i.path.replaceAll('/', '.')}: ${i.message}`).join('; '));
     } else {
       const spec = obj.spec as SourceSpec;
       let result = await this.sources.apply(id, spec, ns, `/ingest/${ns}/${obj.metadata!.name}`);
@@ -147,7 +147,7 @@ export class IngesterController {
         await this.sources.remove(id);
         t = { obj, ok: false, reason: result.reason, message: result.message };
       } else {
-        t = this.rejected(id, prev, obj, result.reason, result.message);
+        t = await this.rejected(id, prev, obj, result.reason, result.message);
       }
     }
     t.written = prev?.written;
@@ -163,13 +163,13 @@ export class IngesterController {
    * A change that does not validate leaves the previous valid version running (a typo must not
    * switch monitoring off); the condition says so. With no previous version, nothing runs.
    */
-  private rejected(id: string, prev: Tracked | undefined, obj: IngesterObject, reason: string, message: string): Tracked {
+  private async rejected(id: string, prev: Tracked | undefined, obj: IngesterObject, reason: string, message: string): Promise<Tracked> {
     const running = this.sources.get(id);
     if (running && prev && prev.obj.metadata?.uid === obj.metadata?.uid && (prev.ok || prev.keptGeneration !== undefined)) {
       const kept = prev.ok ? prev.obj.metadata?.generation : prev.keptGeneration;
       return { obj, ok: false, reason, message: `${message}\n(still running the last valid spec, generation ${kept})`, webhookPath: running.webhookPath, informer: running.kind === 'informer', keptGeneration: kept };
     }
-    void this.sources.remove(id);
+    await this.sources.remove(id);
     return { obj, ok: false, reason, message };
   }
 

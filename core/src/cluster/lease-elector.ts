@@ -179,7 +179,6 @@ export class LeaseElector {
 
   private armDeadline(): void {
     clearTimeout(this.deadlineTimer);
-    if (!this.leading && this.previousRenewTime === undefined && this.lastRenew === 0) return;
     this.deadlineTimer = setTimeout(() => {
       if (this.leading) void this.stepDown(`no renewal within the renew deadline (${this.timing.renewDeadlineSeconds}s)`);
     }, this.timing.renewDeadlineSeconds * 1000);

@@ -39,10 +39,6 @@ export class ObservationWriter implements ObservationSink {
     metrics.queueCapacity.set(opts.queueSize);
   }
 
-  get depth(): number {
-    return this.inflight;
-  }
-
   upsert(obs: Observation, mode: MergeMode): Promise<'created' | 'merged'> {
     // Shared across retries: once the create went through, a retry only writes the status (a
     // second POST would 409 and count this one occurrence twice).

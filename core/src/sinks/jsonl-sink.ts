@@ -25,7 +25,6 @@ export class JsonlSink implements ObservationSink {
   private pending: { line: string; done: (err: Error | null) => void }[] = [];
   private writing = false;
   private scheduled = false;
-  private inflight = 0;
   private closing?: Promise<void>;
 
   /** `memory`: how many Observations' last state to keep for merging (the dedup cache's size is a good bound). */
@@ -39,17 +38,12 @@ export class JsonlSink implements ObservationSink {
     this.known = new LruMap(memory);
   }
 
-  get depth(): number {
-    return this.inflight;
-  }
-
   // Group commit: lines appended while a write is in flight, or during the current turn of the
   // event loop, go out in one write (a write costs tens of microseconds here, whatever its
   // size). A caller's promise resolves only once its own line has been written.
   private append(line: string): Promise<void> {
-    this.inflight++;
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ line, done: (err) => (this.inflight--, err ? reject(err) : resolve()) });
+      this.pending.push({ line, done: (err) => (err ? reject(err) : resolve()) });
       if (!this.writing && !this.scheduled) {
         this.scheduled = true;
         setImmediate(() => {

@@ -18,8 +18,6 @@ export interface ObservationSink {
   upsert(obs: Observation, mode: MergeMode): Promise<'created' | 'merged'>;
   /** Writes counts absorbed by the dedup cache; resolves with the ones that could not be written. */
   addCounts(counts: PendingCount[]): Promise<PendingCount[]>;
-  /** Entries waiting or in flight. */
-  readonly depth: number;
   /** Finishes what was accepted, then releases resources. Idempotent. */
   close(): Promise<void>;
 }
