@@ -9,8 +9,8 @@
  * ```
  * @packageDocumentation
  */
-import { definePlugin, type SourceEvent } from '@zen-watcher/sdk';
-import { asRecord, asText, keepMostSevere, SILENT, tallyFor } from '@zen-watcher/sdk/helpers';
+import { definePlugin } from '@zen-watcher/sdk';
+import { reportFindings } from '@zen-watcher/sdk/helpers';
 import { ConfigMapConfig, watchedConfigMaps } from './config.js';
 import { mapConfigMap } from './map-configmap.js';
 
@@ -42,24 +42,8 @@ const configmap = definePlugin({
   config: ConfigMapConfig,
   resources: (config) => watchedConfigMaps(config),
   onEvent(type, obj, ctx, old) {
-    if (type === 'delete') return [];
-    const tally = tallyFor(ctx);
-    let events: SourceEvent[] = mapConfigMap(obj, ctx.config, tally);
-    if (type === 'update' && old) {
-      // A new run rewrites the whole data key; only what the previous run did not report is new.
-      const before = new Set(mapConfigMap(old, ctx.config, SILENT).map((e) => e.dedupKey));
-      events = events.filter((e) => !before.has(e.dedupKey));
-    }
-    const { kept, dropped } = keepMostSevere(events, ctx.config.maxFindingsPerConfigMap);
-    if (dropped > 0) {
-      const meta = asRecord(obj.metadata);
-      tally.skip('too_many_findings', undefined, dropped);
-      ctx.log.warn(
-        { configMap: `${asText(meta?.namespace) ?? ''}/${asText(meta?.name) ?? ''}`, kept: kept.length, dropped },
-        'ConfigMap has more findings than maxFindingsPerConfigMap; the least severe were left out',
-      );
-    }
-    return kept;
+    // A scan rewrites the whole object: on update only what it did not list before is new.
+    return reportFindings(type, obj, old, ctx, { map: (o, tally) => mapConfigMap(o, ctx.config, tally), max: ctx.config.maxFindingsPerConfigMap, limitKey: 'maxFindingsPerConfigMap', what: 'ConfigMap' });
   },
 });
 

@@ -9,8 +9,8 @@
  * ```
  * @packageDocumentation
  */
-import { definePlugin, type SourceEvent } from '@zen-watcher/sdk';
-import { asRecord, asText, keepMostSevere, SILENT, tallyFor } from '@zen-watcher/sdk/helpers';
+import { definePlugin } from '@zen-watcher/sdk';
+import { reportFindings } from '@zen-watcher/sdk/helpers';
 import { TrivyConfig, watchedReports } from './config.js';
 import { mapReport } from './map-report.js';
 
@@ -42,24 +42,8 @@ const trivy = definePlugin({
   config: TrivyConfig,
   resources: (config) => watchedReports(config),
   onEvent(type, obj, ctx, old) {
-    if (type === 'delete') return [];
-    const tally = tallyFor(ctx);
-    let events: SourceEvent[] = mapReport(obj, ctx.config, tally);
-    if (type === 'update' && old) {
-      // A rescan rewrites the whole report; only what it did not list before is new.
-      const before = new Set(mapReport(old, ctx.config, SILENT).map((e) => e.dedupKey));
-      events = events.filter((e) => !before.has(e.dedupKey));
-    }
-    const { kept, dropped } = keepMostSevere(events, ctx.config.maxFindingsPerReport);
-    if (dropped > 0) {
-      const meta = asRecord(obj.metadata);
-      tally.skip('too_many_findings', undefined, dropped);
-      ctx.log.warn(
-        { report: `${asText(meta?.namespace) ?? ''}/${asText(meta?.name) ?? ''}`, kept: kept.length, dropped },
-        'report has more findings than maxFindingsPerReport; the least severe were left out',
-      );
-    }
-    return kept;
+    // A scan rewrites the whole object: on update only what it did not list before is new.
+    return reportFindings(type, obj, old, ctx, { map: (o, tally) => mapReport(o, ctx.config, tally), max: ctx.config.maxFindingsPerReport, limitKey: 'maxFindingsPerReport', what: 'report' });
   },
 });
 

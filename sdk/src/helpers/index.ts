@@ -18,3 +18,4 @@ export { SILENT, tallyFor, type Tally } from './tally.js';
 export { clip, dedupKey, detail, fnv1a, oneLine, TEXT, title } from './text.js';
 export { eventTime, firstEventTime, normalizeTime } from './timestamps.js';
 export { isUnsafeKey } from './unsafe-keys.js';
+export { reportFindings, type ReportFindingsOptions } from './report-findings.js';
