@@ -279,3 +279,4 @@ function collect(result: RunResult, returned: unknown): void {
   result.events.push(...valid);
   result.invalid.push(...invalid);
 }
+export { readFixtureObject, readFixtureObjects, type YamlDocumentsParser } from './fixtures.js';
