@@ -12,8 +12,10 @@ export const HostErrorCodes = {
   QUEUE_FULL: 'ZW_ERR_QUEUE_FULL',
   /** The host is shutting down and accepts no more work. */
   SHUTTING_DOWN: 'ZW_ERR_SHUTTING_DOWN',
-  /** Writing to the Observation store failed after every retry. */
+  /** Writing to the Observation store failed after every retry (it may work later). */
   WRITE_FAILED: 'ZW_ERR_WRITE_FAILED',
+  /** The Observation store refused the write for good (a 4xx other than 429/409): retrying cannot help. */
+  WRITE_REJECTED: 'ZW_ERR_WRITE_REJECTED',
 } as const;
 
 /** One of {@link HostErrorCodes}. */

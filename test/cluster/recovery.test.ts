@@ -60,6 +60,29 @@ describe.skipIf(fakeOnly('slows the API server down: needs the test server'))('b
     expect(accepted.filter((t) => !titles.has(t))).toEqual([]);
   });
 
+  it('a write the API server refuses for good is answered 500 (no retry invited), and does not block an informer', async () => {
+    cluster = await ZenCluster.start({ replicas: 1 });
+    const pod = await cluster.leader();
+    await cluster.applyIngester('hooks', { source: 'webhook' });
+    await cluster.applyIngester('findings', { source: 'cm-watch' });
+    await cluster.ingesterReady('hooks', 'True');
+    await cluster.ingesterReady('findings', 'True');
+    const path = `/ingest/${cluster.namespace}/hooks`;
+    await waitFor('the route', async () => (await pod.post(path, { title: 'warm-up' })).status === 200);
+    // An admission webhook saying no, say.
+    const refuse = cluster.target.api!.faults.fail({ match: { resource: 'observations', verb: 'create' }, status: 403, message: 'denied by policy' });
+    const res = await pod.post(path, { title: 'refused' });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toMatchObject({ error: 'WriteRejected' });
+    await cluster.createFinding('refused-cm', 'blocked');
+    await waitFor('the refused informer event to be counted', async () => (await pod.metric('zen_watcher_events_dropped_total', { source: 'cm-watch', reason: 'write_rejected' })) >= 1);
+    refuse.remove();
+    // The watch went on: the next finding lands.
+    await cluster.createFinding('after-refusal', 'next one');
+    await waitFor('the next finding', async () => (await cluster!.observations()).some((o) => o.spec.title === 'next one in after-refusal'));
+    expect(await pod.metric('zen_watcher_events_dropped_total', { source: 'webhook', reason: 'write_rejected' })).toBe(1);
+  });
+
   it('the leader deletes Observations past their TTL and counts them', async () => {
     cluster = await ZenCluster.start({ replicas: 1, env: { OBSERVATION_TTL_SECONDS: '1', GC_INTERVAL: '1' } });
     const pod = await cluster.leader();

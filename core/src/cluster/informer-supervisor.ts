@@ -4,8 +4,8 @@ import type { Pipeline } from '../pipeline/pipeline.js';
 import type { SourceInstance } from '../runtime/source-instance.js';
 import type { SourceRegistry } from '../runtime/source-registry.js';
 import { InformerRunner, type RunnerHealth } from './informer-runner.js';
-import { KubeApiError, type KubeHttp } from './kube-http.js';
-import { isRetryable } from './retry.js';
+import { HostError, HostErrorCodes } from '../errors.js';
+import type { KubeHttp } from './kube-http.js';
 
 /** Health of one informer instance's runners, for its Ingester's status. */
 export type InstanceHealth = (instance: SourceInstance, health: RunnerHealth) => void;
@@ -91,12 +91,11 @@ export class InformerSupervisor {
             try {
               await this.pipeline.process(instance, events, new Date().toISOString(), { sync });
             } catch (err) {
-              // The API server refused the write for good (a 4xx: a Terminating namespace, an
-              // admission webhook): retrying would block this watch forever. Count and go on.
-              const cause = (err as { cause?: unknown }).cause;
-              if (!(cause instanceof KubeApiError) || isRetryable(cause)) throw err;
-              this.metrics.dropped.inc({ source: instance.source, reason: `rejected_${cause.status}` }, events.length);
-              instance.log.error({ err: cause, object: `${obj.metadata?.namespace}/${obj.metadata?.name}` }, 'the API server refused these Observations; dropped');
+              // Refused for good (a Terminating namespace, an admission webhook): retrying would
+              // block this watch forever. Count and go on; anything else is retried.
+              if (!(err instanceof HostError && err.code === HostErrorCodes.WRITE_REJECTED)) throw err;
+              this.metrics.dropped.inc({ source: instance.source, reason: 'write_rejected' }, events.length);
+              instance.log.error({ err, object: `${obj.metadata?.namespace}/${obj.metadata?.name}` }, 'the API server refused these Observations; dropped');
             }
           },
           this.metrics,

@@ -96,8 +96,11 @@ export class ObservationWriter implements ObservationSink {
       } catch (err) {
         const reason = err instanceof KubeApiError ? `http_${err.status}` : 'network';
         this.metrics.writeErrors.inc({ reason });
-        if (!isRetryable(err) || attempt + 1 >= max) {
-          if (err instanceof KubeApiError && err.status === 404) throw err;
+        if (err instanceof KubeApiError && err.status === 404) throw err;
+        if (!isRetryable(err)) {
+          throw new HostError(HostErrorCodes.WRITE_REJECTED, `the API server refused the write (${err instanceof KubeApiError ? err.status : 'error'}): ${(err as Error).message}`, { cause: err });
+        }
+        if (attempt + 1 >= max) {
           throw new HostError(HostErrorCodes.WRITE_FAILED, `write failed after ${attempt + 1} attempt(s): ${(err as Error).message}`, { cause: err, retryAfterSeconds: 5 });
         }
         await sleep(retryDelayMs(err, attempt));

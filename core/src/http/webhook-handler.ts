@@ -74,6 +74,12 @@ export function webhookHandler(deps: WebhookDeps) {
         const status = err.code === HostErrorCodes.QUEUE_FULL ? 429 : 503;
         return reply.code(status).header('retry-after', String(err.retryAfterSeconds ?? 1)).send({ error: err.code, message: err.message });
       }
+      if (err instanceof HostError && err.code === HostErrorCodes.WRITE_REJECTED) {
+        // Sending it again would be refused again: say so instead of inviting a retry.
+        deps.metrics.dropped.inc({ source, reason: 'write_rejected' }, events.length);
+        instance.log.error({ err }, 'the API server refused these Observations');
+        return reply.code(500).send({ error: 'WriteRejected', message: err.message });
+      }
       instance.log.error({ err }, 'events could not be written');
       return reply.code(503).header('retry-after', '5').send({ error: 'WriteFailed', message: 'events could not be written; retry' });
     }
