@@ -25,6 +25,7 @@ export class JsonlSink implements ObservationSink {
   private pending: { line: string; done: (err: Error | null) => void }[] = [];
   private writing = false;
   private scheduled = false;
+  private readonly idle: (() => void)[] = [];
   private closing?: Promise<void>;
 
   /** `memory`: how many Observations' last state to keep for merging (the dedup cache's size is a good bound). */
@@ -58,6 +59,7 @@ export class JsonlSink implements ObservationSink {
     const batch = this.pending;
     if (batch.length === 0) {
       this.writing = false;
+      for (const notify of this.idle.splice(0)) notify();
       return;
     }
     this.pending = [];
@@ -129,7 +131,7 @@ export class JsonlSink implements ObservationSink {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      while (this.writing || this.scheduled || this.pending.length > 0) await new Promise((r) => setTimeout(r, 5));
+      if (this.writing || this.scheduled || this.pending.length > 0) await new Promise<void>((r) => this.idle.push(r));
       await new Promise<void>((resolve) => fsync(this.fd, () => close(this.fd, () => resolve())));
     })();
     return this.closing;
