@@ -2,24 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HostConfig } from './config/host-config.js';
 import { buildApp, type Readiness } from './http/app.js';
-import { RouteTable } from './http/route-table.js';
 import type { SecretReader } from './http/webhook-auth.js';
 import { createHostMetrics, type HostMetrics } from './metrics/host-metrics.js';
 import { DedupCache } from './pipeline/dedup-cache.js';
 import { Pipeline } from './pipeline/pipeline.js';
+import type { ObservationSink } from './pipeline/ports.js';
 import { discoverPlugins, type LoadedPlugin } from './plugins/discovery.js';
+import { Manager, type Runnable } from './runtime/manager.js';
+import { RouteTable } from './runtime/route-table.js';
 import { SourceRegistry } from './runtime/source-registry.js';
 import { JsonlSink } from './sinks/jsonl-sink.js';
-import type { ObservationSink } from './sinks/observation-sink.js';
-
-/** Something the host starts after its sources and stops before its sink (cluster mode's parts). */
-export interface HostComponent {
-  name: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** What it still waits for before this pod can serve; empty when ready. */
-  waitingFor?(): string[];
-}
 
 export interface Host {
   app: FastifyInstance;
@@ -28,7 +20,13 @@ export interface Host {
   plugins: ReadonlyMap<string, LoadedPlugin>;
   sources: SourceRegistry;
   pipeline: Pipeline;
-  /** Starts sources and components, then listens. Resolves with the bound address. */
+  routes: RouteTable;
+  /** The runnables of cluster mode (leader election, controllers), started and stopped in order. */
+  manager: Manager;
+  /**
+   * Starts sources and runnables, then listens; resolves with the bound address. A failure
+   * stops whatever had started, then rejects with the cause.
+   */
   start(): Promise<string>;
   /** Stops accepting, finishes what was accepted, flushes, releases. Idempotent and time-boxed. */
   close(): Promise<void>;
@@ -40,10 +38,10 @@ export interface HostOptions {
   /** Where Observations go; local mode's JSON-lines file when not given. */
   sink?: ObservationSink;
   secrets?: SecretReader;
-  /** Cluster mode's parts, started in order after the config-file sources. */
-  components?: (host: Host) => HostComponent[];
+  /** Cluster mode's parts, started in order after the config-file sources, stopped in reverse. */
+  runnables?: (host: Host) => Runnable[];
   defaultMetrics?: boolean;
-  /** The metrics registry, when the caller already made one for its components. */
+  /** The metrics registry, when the caller already made one for its runnables. */
   metrics?: HostMetrics;
 }
 
@@ -59,8 +57,9 @@ export async function createHost(config: HostConfig, options: HostOptions): Prom
   const plugins = options.plugins ?? (await discoverPlugins({ configured: config.plugins }));
   const sink = options.sink ?? new JsonlSink(config.output.file, log.child({ component: 'sink' }));
   const dedup = new DedupCache(config.dedup.maxSize);
-  const pipeline = new Pipeline(sink, dedup, metrics, log.child({ component: 'pipeline' }));
+  const pipeline = new Pipeline({ sink, dedup, metrics, log: log.child({ component: 'pipeline' }) });
   const routes = new RouteTable();
+  const manager = new Manager(log);
   const sources = new SourceRegistry({
     plugins,
     routes,
@@ -75,16 +74,35 @@ export async function createHost(config: HostConfig, options: HostOptions): Prom
   let started = false;
   let draining = false;
   let closing: Promise<void> | undefined;
-  let components: HostComponent[] = [];
   let flushTimer: NodeJS.Timeout | undefined;
 
   const readiness = (): Readiness => {
-    const waitingFor = started ? components.flatMap((c) => c.waitingFor?.() ?? []) : ['sources to start'];
+    const waitingFor = started ? manager.waitingFor() : ['sources to start'];
     if (draining) waitingFor.unshift('nothing: shutting down');
     return { ready: waitingFor.length === 0, waitingFor };
   };
 
-  const app = buildApp({ log, metrics, routes, pipeline, secrets: options.secrets ?? noSecrets, bodyLimitBytes: config.bodyLimitBytes, readiness, draining: () => draining });
+  const app = buildApp({
+    log,
+    metrics,
+    routes,
+    pipeline,
+    secrets: options.secrets ?? noSecrets,
+    bodyLimitBytes: config.bodyLimitBytes,
+    readiness,
+    draining: () => draining,
+    routesReady: () => started && manager.waitingFor({ sourcesOnly: true }).length === 0,
+    writeTimeoutMs: config.writer.webhookTimeoutSeconds * 1000,
+  });
+
+  // Undoes a start that failed half-way, last started first; the cause is what the caller sees.
+  const rollBack = async () => {
+    if (flushTimer) clearInterval(flushTimer);
+    await manager.stop();
+    await sources.stopAll();
+    await app.close().catch(() => undefined);
+    await sink.close().catch(() => undefined);
+  };
 
   const host: Host = {
     app,
@@ -93,24 +111,30 @@ export async function createHost(config: HostConfig, options: HostOptions): Prom
     plugins,
     sources,
     pipeline,
+    routes,
+    manager,
     async start() {
       const authed = config.sources.find((s) => s.webhook?.auth && s.webhook.auth.type !== 'none');
       if (authed && !options.secrets) {
         throw new Error(`source ${authed.source} in the config asks for webhook auth, which reads a Kubernetes Secret: it needs cluster mode`);
       }
-      for (const [i, spec] of config.sources.entries()) {
-        const id = `config/${i}-${spec.source}`;
-        const r = await sources.apply(id, spec, config.podNamespace || 'default', `/ingest/${spec.source}`);
-        if (!r.ok) throw new Error(`source ${i} (${spec.source}) in the config: ${r.reason}: ${r.message}`);
-        log.info({ source: spec.source, path: r.instance.webhookPath, kind: r.instance.kind }, 'source started');
+      try {
+        for (const [i, spec] of config.sources.entries()) {
+          const r = await sources.apply(`config/${i}-${spec.source}`, spec, { namespace: config.podNamespace || 'default', defaultPath: `/ingest/${spec.source}`, order: String(i).padStart(6, '0') });
+          if (!r.ok) throw Object.assign(new Error(`source ${i} (${spec.source}) in the config: ${r.reason}: ${r.message}`), { code: r.reason === 'StartFailed' ? 'ZW_ERR_PLUGIN_START' : 'ZW_ERR_HOST_CONFIG_INVALID' });
+          log.info({ source: spec.source, path: r.instance.webhookPath, kind: r.instance.kind }, 'source started');
+        }
+        manager.add(...(options.runnables?.(host) ?? []));
+        await manager.start();
+        flushTimer = setInterval(() => void pipeline.flush(), config.dedup.flushIntervalSeconds * 1000);
+        flushTimer.unref();
+        const address = await app.listen({ port: config.port, host: config.host });
+        started = true;
+        return address;
+      } catch (err) {
+        await rollBack();
+        throw err;
       }
-      components = options.components?.(host) ?? [];
-      for (const c of components) await c.start();
-      flushTimer = setInterval(() => void pipeline.flush(), config.dedup.flushIntervalSeconds * 1000);
-      flushTimer.unref();
-      const address = await app.listen({ port: config.port, host: config.host });
-      started = true;
-      return address;
     },
     close() {
       if (closing) {
@@ -122,12 +146,8 @@ export async function createHost(config: HostConfig, options: HostOptions): Prom
         if (flushTimer) clearInterval(flushTimer);
         // fastify stops listening, answers 503 to new requests on open connections and waits
         // for in-flight requests, so every 2xx has been written before we flush and close.
-        // Meanwhile the components stop (last first): the leader hands its lease over at once.
-        const stopping = (async () => {
-          for (const c of [...components].reverse()) {
-            await c.stop().catch((err: unknown) => log.warn({ err, component: c.name }, 'component stop failed'));
-          }
-        })();
+        // Meanwhile the runnables stop (last first): the leader hands its lease over at once.
+        const stopping = manager.stop();
         // Connections busy when close() began become idle later; close them as they do, or
         // keep-alive clients would hold the server open until their timeout.
         const idle = setInterval(() => app.server.closeIdleConnections?.(), 50);

@@ -2,7 +2,8 @@
  * @zen-watcher/core — the zen-watcher host.
  * @packageDocumentation
  */
-export { createHost, type Host, type HostOptions, type HostComponent } from './host.js';
+export { createHost, type Host, type HostOptions } from './host.js';
+export type { Runnable } from './runtime/manager.js';
 export { loadConfig, ENV_VARS, DEFAULT_LOCAL_CONFIG } from './config/load-config.js';
 export { HostConfigSchema, type HostConfig } from './config/host-config.js';
 export { SourceSpecSchema, type SourceSpec } from './config/source-spec.js';
@@ -12,6 +13,6 @@ export { observationName, toObservation } from './pipeline/normalize.js';
 export { signBody } from './http/webhook-auth.js';
 export { createLogger } from './log.js';
 export { HostError, HostErrorCodes } from './errors.js';
-export { KubeHttp, KubeApiError, microTime } from './cluster/kube-http.js';
+export { KubeHttp, KubeApiError, microTime } from './kube/kube-http.js';
 export { ObservationWriter } from './cluster/observation-writer.js';
 export { DedupCache } from './pipeline/dedup-cache.js';

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/load-config.js';
 import { createHost } from '../host.js';
 import { createLogger } from '../log.js';
-import { resolveMode } from '../cluster/resolve-mode.js';
+import { resolveMode } from '../kube/resolve-mode.js';
 
 /**
  * Runs the host until SIGTERM/SIGINT: config, mode (local or cluster), host, signals. On a signal
@@ -18,7 +18,7 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
 
   const host =
     mode.mode === 'cluster'
-      ? await (await import('../cluster/cluster-host.js')).createClusterHost(config, log, mode.kubeconfig)
+      ? await (await import('../cluster-host.js')).createClusterHost(config, log, mode.kubeconfig)
       : await createHost(config, { log });
 
   let stopping = false;

@@ -1,8 +1,8 @@
 import type { InformerEventType, KubeObject, WatchedResource } from '@zen-watcher/sdk';
 import type { Logger } from 'pino';
 import type { HostMetrics } from '../metrics/host-metrics.js';
-import { KubeApiError, type KubeHttp, type WatchEvent } from './kube-http.js';
-import { backoffMs, sleep } from './retry.js';
+import { KubeApiError, type KubeHttp, type WatchEvent } from '../kube/kube-http.js';
+import { backoffMs, sleep } from '../kube/retry.js';
 
 /** How a runner is doing; becomes the Ingester's condition. */
 export interface RunnerHealth {
@@ -11,8 +11,12 @@ export interface RunnerHealth {
   message?: string;
 }
 
-/** Handles one informer callback; resolves once its events are written (it is retried on failure). */
-export type InformerHandler = (type: InformerEventType, obj: KubeObject, old: KubeObject | undefined, sync: boolean) => Promise<void>;
+/**
+ * Handles one informer callback; resolves once its events are written (`done`, also when they
+ * were refused for good: counted by the pipeline) or with `retry` when they could not be yet
+ * (the write path gave up, e.g. while stopping): the runner then delivers it again after a pause.
+ */
+export type InformerHandler = (type: InformerEventType, obj: KubeObject, old: KubeObject | undefined, sync: boolean) => Promise<'done' | 'retry'>;
 
 export interface RunnerOptions {
   source: string;
@@ -28,6 +32,18 @@ export interface RunnerOptions {
    * created and deleted while nobody led. Falls back to a full (sync) list on 410.
    */
   resumeFrom?: string;
+}
+
+export interface InformerRunnerDeps {
+  http: KubeHttp;
+  options: RunnerOptions;
+  handle: InformerHandler;
+  metrics: HostMetrics;
+  log: Logger;
+  /** Told when the runner's health changes (becomes the Ingester's condition). */
+  onHealth?: (h: RunnerHealth) => void;
+  /** Told once the first list has been delivered (or the resume point taken). */
+  onSynced?: () => void;
 }
 
 function keyOf(o: KubeObject): string {
@@ -56,16 +72,23 @@ export class InformerRunner {
   private readonly abort = new AbortController();
   readonly gvr: string;
 
-  constructor(
-    private readonly http: KubeHttp,
-    private readonly opts: RunnerOptions,
-    private readonly handle: InformerHandler,
-    private readonly metrics: HostMetrics,
-    private readonly log: Logger,
-    private readonly onHealth: (h: RunnerHealth) => void = () => undefined,
-    private readonly onSynced: () => void = () => undefined,
-  ) {
-    this.gvr = gvrOf(opts.resource);
+  private readonly http: KubeHttp;
+  private readonly opts: RunnerOptions;
+  private readonly handle: InformerHandler;
+  private readonly metrics: HostMetrics;
+  private readonly log: Logger;
+  private readonly onHealth: (h: RunnerHealth) => void;
+  private readonly onSynced: () => void;
+
+  constructor(deps: InformerRunnerDeps) {
+    this.http = deps.http;
+    this.opts = deps.options;
+    this.handle = deps.handle;
+    this.metrics = deps.metrics;
+    this.log = deps.log;
+    this.onHealth = deps.onHealth ?? (() => undefined);
+    this.onSynced = deps.onSynced ?? (() => undefined);
+    this.gvr = gvrOf(deps.options.resource);
   }
 
   private get path(): string {
@@ -264,16 +287,16 @@ export class InformerRunner {
     if (rv) this.rv = rv;
   }
 
-  /** Hands one callback to the pipeline, retrying until it lands: informer events are never dropped for backpressure. */
+  /**
+   * Hands one callback to its handler. The write path retries on its own until it lands, so
+   * this loop only turns when the handler could not finish (it was stopping, or its writes were
+   * abandoned): informer events are never dropped for backpressure.
+   */
   private async deliver(type: InformerEventType, obj: KubeObject, old: KubeObject | undefined, sync: boolean): Promise<void> {
     for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
-      try {
-        await this.handle(type, obj, old, sync);
-        return;
-      } catch (err) {
-        this.log.warn({ err, gvr: this.gvr, object: keyOf(obj), attempt }, 'could not record informer event; retrying');
-        await sleep(backoffMs(attempt, 500, 15_000), this.abort.signal);
-      }
+      if ((await this.handle(type, obj, old, sync)) === 'done') return;
+      this.log.debug({ gvr: this.gvr, object: keyOf(obj), attempt }, 'informer event not recorded yet; delivering it again');
+      await sleep(backoffMs(attempt, 500, 15_000), this.abort.signal);
     }
   }
 }

@@ -1,19 +1,21 @@
 import { checkSchema, type KubeObject } from '@zen-watcher/sdk';
 import type { Logger } from 'pino';
 import { SourceSpecSchema, type SourceSpec } from '../config/source-spec.js';
+import type { KubeHttp } from '../kube/kube-http.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
+import type { Runnable } from '../runtime/manager.js';
+import type { RouteTable } from '../runtime/route-table.js';
 import type { SourceRegistry } from '../runtime/source-registry.js';
-import type { RunnerHealth } from './informer-runner.js';
-import { InformerRunner } from './informer-runner.js';
-import { KubeApiError, type KubeHttp } from './kube-http.js';
+import { WorkQueue } from '../runtime/work-queue.js';
+import { InformerRunner, type RunnerHealth } from './informer-runner.js';
 import type { SecretCache } from './secret-cache.js';
 
-interface IngesterObject extends KubeObject {
+export interface IngesterObject extends KubeObject {
   spec?: unknown;
-  status?: { conditions?: Condition[] };
+  status?: { conditions?: IngesterCondition[] };
 }
 
-interface Condition {
+export interface IngesterCondition {
   type: string;
   status: 'True' | 'False' | 'Unknown';
   reason: string;
@@ -22,7 +24,8 @@ interface Condition {
   observedGeneration?: number;
 }
 
-interface Tracked {
+/** What this pod made of one Ingester: the status side reads it. */
+export interface IngesterState {
   obj: IngesterObject;
   ok: boolean;
   informer?: boolean;
@@ -32,57 +35,83 @@ interface Tracked {
   message: string;
   webhookPath?: string;
   health?: RunnerHealth;
-  written?: string;
+}
+
+export interface IngesterControllerOptions {
+  http: KubeHttp;
+  sources: SourceRegistry;
+  routes: RouteTable;
+  secrets: SecretCache;
+  /** Namespaces watched; empty = all. */
+  scope: readonly string[];
+  metrics: HostMetrics;
+  log: Logger;
+  /** Told when an Ingester's state changed (the status writer requeues it). */
+  onState?: (id: string) => void;
 }
 
 const RESOURCE = { group: 'zen.kube-zen.io', version: 'v1alpha1', plural: 'ingesters', kind: 'Ingester' } as const;
 
 /**
- * Every pod watches Ingesters (in WATCH_NAMESPACE or everywhere) and applies each one live to
- * its source registry: create, change and delete take effect without a restart, and a bad
- * Ingester (unknown source, invalid config, route conflict) is refused on its own. The leader
- * writes each Ingester's status: a Ready condition with a reason a person can act on,
- * observedGeneration, the webhook path, and the health of its informer.
+ * Every pod watches Ingesters (in WATCH_NAMESPACE or everywhere) and reconciles each one, by
+ * key, into its source registry: create, change and delete take effect without a restart, and
+ * a bad Ingester (unknown source, invalid config, route conflict) is refused on its own. Keys
+ * are reconciled from a workqueue by several workers, so one slow plugin start does not hold up
+ * the others; who serves a path is the route table's decision, and a path changing hands
+ * requeues both Ingesters.
  */
-export class IngesterController {
-  private readonly tracked = new Map<string, Tracked>();
+export class IngesterController implements Runnable {
+  readonly name = 'ingesters';
+  readonly runs = 'always';
+  readonly loadsSources = true;
+  private readonly seen = new Map<string, IngesterObject>();
+  private readonly states = new Map<string, IngesterState>();
+  private readonly stale = new Set<string>();
   private readonly runners: InformerRunner[] = [];
-  private readonly abort = new AbortController();
+  private readonly queue: WorkQueue;
   private synced = 0;
-  private leading = false;
-  private queue: Promise<void> = Promise.resolve();
+  private unsubscribe: (() => void)[] = [];
 
-  constructor(
-    private readonly http: KubeHttp,
-    private readonly sources: SourceRegistry,
-    private readonly secrets: SecretCache,
-    private readonly scope: readonly string[],
-    private readonly podName: string,
-    private readonly metrics: HostMetrics,
-    private readonly log: Logger,
-  ) {}
+  constructor(private readonly opts: IngesterControllerOptions) {
+    this.queue = new WorkQueue((id) => this.reconcile(id), {
+      workers: 4,
+      onError: (id, err, attempt) => opts.log.error({ err, ingester: id, attempt }, 'Ingester reconcile failed; retrying'),
+    });
+  }
 
-  async start(): Promise<void> {
-    this.secrets.onChange = (ref) => {
-      for (const [id, t] of this.tracked) {
-        const r = this.sources.get(id)?.spec.webhook?.auth?.secretRef;
-        if (r && `${t.obj.metadata!.namespace}/${r.name}` === ref) void this.serialize(() => this.writeStatus(id));
-      }
-    };
-    for (const namespace of this.scope.length ? this.scope : [undefined]) {
-      const runner = new InformerRunner(
-        this.http,
-        { source: 'ingesters', resource: RESOURCE, namespace, stallSeconds: 600 },
-        (type, obj) => this.serialize(() => (type === 'delete' ? this.removed(obj) : this.applied(obj as IngesterObject))),
-        this.metrics,
-        this.log.child({ component: 'ingesters' }),
-        (h) => {
-          if (!h.ok) this.log.error({ reason: h.reason, message: h.message }, 'cannot watch Ingesters');
+  async start(signal: AbortSignal): Promise<void> {
+    const { routes, secrets, log } = this.opts;
+    routes.onChange(({ gained, lost }) => {
+      for (const id of [gained, lost]) if (id && this.seen.has(id)) this.requeue(id);
+    });
+    this.unsubscribe.push(
+      secrets.onChange((ref) => {
+        for (const [id, s] of this.states) if (this.secretOf(id, s)?.ref === ref) this.opts.onState?.(id);
+      }),
+    );
+    for (const namespace of this.opts.scope.length ? this.opts.scope : [undefined]) {
+      const runner = new InformerRunner({
+        http: this.opts.http,
+        options: { source: 'ingesters', resource: RESOURCE, namespace, stallSeconds: 600 },
+        handle: async (type, obj) => {
+          const id = idOf(obj);
+          if (type === 'delete') this.seen.delete(id);
+          else this.seen.set(id, obj as IngesterObject);
+          this.queue.add(id);
+          return 'done';
         },
-        () => this.synced++,
-      );
+        metrics: this.opts.metrics,
+        log: log.child({ component: 'ingesters' }),
+        onHealth: (h) => {
+          if (!h.ok) log.error({ reason: h.reason, message: h.message }, 'cannot watch Ingesters');
+        },
+        onSynced: () => {
+          // Ready once every Ingester of the first list is applied, not only listed.
+          void this.queue.drained().then(() => this.synced++);
+        },
+      });
       this.runners.push(runner);
-      runner.start(this.abort.signal);
+      runner.start(signal);
     }
   }
 
@@ -91,206 +120,108 @@ export class IngesterController {
   }
 
   async stop(): Promise<void> {
-    this.abort.abort();
     await Promise.all(this.runners.map((r) => r.stop()));
-    await this.queue;
+    await this.queue.stop();
+    for (const u of this.unsubscribe.splice(0)) u();
   }
 
-  /** Leadership changed: the new leader (re)writes every status. */
-  setLeading(leading: boolean): void {
-    this.leading = leading;
-    if (leading) {
-      for (const t of this.tracked.values()) t.written = undefined;
-      void this.serialize(() => this.writeAll());
-    }
+  /** What this pod made of each Ingester. */
+  state(id: string): IngesterState | undefined {
+    return this.states.get(id);
+  }
+
+  ids(): string[] {
+    return [...this.states.keys()];
   }
 
   /** An informer instance's health changed (reported by the supervisor on the leader). */
   reportHealth(id: string, health: RunnerHealth): void {
-    const t = this.tracked.get(id);
-    if (!t) return;
-    t.health = health;
+    const s = this.states.get(id);
+    if (!s) return;
+    s.health = health;
     this.afterChange();
-    void this.serialize(() => this.writeStatus(id));
+    this.opts.onState?.(id);
   }
 
-  private serialize(work: () => Promise<void>): Promise<void> {
-    this.queue = this.queue.then(work).catch((err: unknown) => this.log.error({ err }, 'Ingester handling failed'));
-    return this.queue;
+  /** The auth Secret (`namespace/name`) and key the running instance of `id` reads, if any. */
+  secretOf(id: string, s: IngesterState | undefined = this.states.get(id)): { ref: string; key: string } | undefined {
+    const ref = this.opts.sources.get(id)?.spec.webhook?.auth?.secretRef;
+    return ref && s ? { ref: `${s.obj.metadata!.namespace}/${ref.name}`, key: ref.key } : undefined;
   }
 
-  private idOf(obj: KubeObject): string {
-    return `${obj.metadata?.namespace}/${obj.metadata?.name}`;
+  private requeue(id: string): void {
+    this.stale.add(id);
+    this.queue.add(id);
   }
 
-  private async applied(obj: IngesterObject, cascade = true): Promise<void> {
-    const id = this.idOf(obj);
-    const prev = this.tracked.get(id);
-    if (prev && prev.obj.metadata?.generation === obj.metadata?.generation && prev.obj.metadata?.uid === obj.metadata?.uid && cascade) {
-      prev.obj = obj; // status-only change (often our own write)
+  private async reconcile(id: string): Promise<void> {
+    const obj = this.seen.get(id);
+    const prev = this.states.get(id);
+    if (!obj) {
+      await this.opts.sources.remove(id);
+      this.states.delete(id);
+      this.opts.log.info({ ingester: id }, 'Ingester deleted; its source stopped');
+      this.afterChange();
       return;
     }
-    const ns = obj.metadata!.namespace!;
-    const issues = checkSchema(SourceSpecSchema, obj.spec);
-    let t: Tracked;
-    if (issues.length > 0) {
-      t = await this.rejected(id, prev, obj, 'InvalidSpec', issues.map((i) => `spec${i.path.replaceAll('/', '.')}: ${i.message}`).join('; '));
-    } else {
-      const spec = obj.spec as SourceSpec;
-      let result = await this.sources.apply(id, spec, ns, `/ingest/${ns}/${obj.metadata!.name}`);
-      if (!result.ok && result.reason === 'RouteConflict' && cascade) result = await this.resolveConflict(obj, spec, result);
-      if (result.ok) {
-        const informer = result.instance.kind === 'informer';
-        t = { obj, ok: true, informer, reason: 'Accepted', message: informer ? `watching ${result.instance.resources().map((r) => r.plural).join(', ')}` : `serving POST ${result.instance.webhookPath}`, webhookPath: result.instance.webhookPath };
-      } else if (result.reason === 'RouteConflict' || result.reason === 'UnknownSource') {
-        // These are about the world, not a typo in this change: nothing of this Ingester runs.
-        await this.sources.remove(id);
-        t = { obj, ok: false, reason: result.reason, message: result.message };
-      } else {
-        t = await this.rejected(id, prev, obj, result.reason, result.message);
-      }
+    const same = prev && prev.obj.metadata?.generation === obj.metadata?.generation && prev.obj.metadata?.uid === obj.metadata?.uid;
+    if (same && !this.stale.delete(id)) {
+      prev.obj = obj; // a status-only change (often our own write)
+      return;
     }
-    t.written = prev?.written;
-    t.health = prev?.obj.metadata?.uid === obj.metadata?.uid ? prev?.health : undefined;
-    this.tracked.set(id, t);
-    this.log[t.ok ? 'info' : 'warn']({ ingester: id, source: (obj.spec as { source?: string })?.source, reason: t.reason, message: t.message }, t.ok ? 'Ingester accepted' : 'Ingester rejected');
+    this.stale.delete(id);
+    const next = await this.apply(id, obj, prev);
+    next.health = prev?.obj.metadata?.uid === obj.metadata?.uid ? prev?.health : undefined;
+    this.states.set(id, next);
+    this.opts.log[next.ok ? 'info' : 'warn']({ ingester: id, source: (obj.spec as { source?: string })?.source, reason: next.reason, message: next.message }, next.ok ? 'Ingester accepted' : 'Ingester rejected');
     this.afterChange();
-    await this.writeStatus(id);
-    if (cascade && prev?.webhookPath && prev.webhookPath !== t.webhookPath) await this.retryConflicts();
+    this.opts.onState?.(id);
+  }
+
+  private async apply(id: string, obj: IngesterObject, prev: IngesterState | undefined): Promise<IngesterState> {
+    const issues = checkSchema(SourceSpecSchema, obj.spec);
+    if (issues.length > 0) return this.rejected(id, prev, obj, 'InvalidSpec', issues.map((i) => `spec${i.path.replaceAll('/', '.')}: ${i.message}`).join('; '));
+    const ns = obj.metadata!.namespace!;
+    const result = await this.opts.sources.apply(id, obj.spec as SourceSpec, { namespace: ns, defaultPath: `/ingest/${ns}/${obj.metadata!.name}`, order: obj.metadata?.creationTimestamp ?? '' });
+    if (result.ok) {
+      const informer = result.instance.kind === 'informer';
+      const message = informer ? `watching ${result.instance.resources().map((r) => r.plural).join(', ')}` : `serving POST ${result.instance.webhookPath}`;
+      return { obj, ok: true, informer, reason: 'Accepted', message, webhookPath: result.instance.webhookPath };
+    }
+    // These are about the world, not a typo in this change: nothing of this Ingester runs.
+    if (result.reason === 'RouteConflict' || result.reason === 'UnknownSource') return { obj, ok: false, reason: result.reason, message: result.message };
+    return this.rejected(id, prev, obj, result.reason, result.message);
   }
 
   /**
    * A change that does not validate leaves the previous valid version running (a typo must not
    * switch monitoring off); the condition says so. With no previous version, nothing runs.
    */
-  private async rejected(id: string, prev: Tracked | undefined, obj: IngesterObject, reason: string, message: string): Promise<Tracked> {
-    const running = this.sources.get(id);
+  private async rejected(id: string, prev: IngesterState | undefined, obj: IngesterObject, reason: string, message: string): Promise<IngesterState> {
+    const running = this.opts.sources.get(id);
     if (running && prev && prev.obj.metadata?.uid === obj.metadata?.uid && (prev.ok || prev.keptGeneration !== undefined)) {
       const kept = prev.ok ? prev.obj.metadata?.generation : prev.keptGeneration;
       return { obj, ok: false, reason, message: `${message}\n(still running the last valid spec, generation ${kept})`, webhookPath: running.webhookPath, informer: running.kind === 'informer', keptGeneration: kept };
     }
-    await this.sources.remove(id);
+    await this.opts.sources.remove(id);
     return { obj, ok: false, reason, message };
-  }
-
-  /** Two Ingesters want one path: the older one keeps it, whatever order they arrived in. */
-  private async resolveConflict(obj: IngesterObject, spec: SourceSpec, failed: { ok: false; reason: string; message: string }) {
-    const path = spec.webhook?.path;
-    const holder = [...this.tracked.values()].find((t) => t.ok && t.webhookPath === path && this.idOf(t.obj) !== this.idOf(obj));
-    if (!holder || !olderThan(obj, holder.obj)) return failed as Awaited<ReturnType<SourceRegistry['apply']>>;
-    const holderId = this.idOf(holder.obj);
-    await this.sources.remove(holderId);
-    const result = await this.sources.apply(this.idOf(obj), spec, obj.metadata!.namespace!, `/ingest/${obj.metadata!.namespace}/${obj.metadata!.name}`);
-    this.tracked.delete(holderId);
-    await this.applied(holder.obj, false);
-    return result;
-  }
-
-  private async removed(obj: KubeObject): Promise<void> {
-    const id = this.idOf(obj);
-    await this.sources.remove(id);
-    this.tracked.delete(id);
-    this.log.info({ ingester: id }, 'Ingester deleted; its source stopped');
-    this.afterChange();
-    await this.retryConflicts();
-  }
-
-  /** A path may have been freed: Ingesters refused for a conflict try again, oldest first. */
-  private async retryConflicts(): Promise<void> {
-    const waiting = [...this.tracked.values()].filter((t) => t.reason === 'RouteConflict').sort((a, b) => (olderThan(a.obj, b.obj) ? -1 : olderThan(b.obj, a.obj) ? 1 : 0));
-    for (const t of waiting) {
-      this.tracked.delete(this.idOf(t.obj));
-      await this.applied(t.obj, false);
-    }
   }
 
   private afterChange(): void {
     const refs: string[] = [];
     let ready = 0;
-    for (const t of this.tracked.values()) {
-      if (t.ok && (t.health === undefined || t.health.ok)) ready++;
+    for (const [id, s] of this.states) {
+      if (s.ok && (s.health === undefined || s.health.ok)) ready++;
       // The running instance's spec: a rejected change may leave an older, valid one running.
-      const ref = this.sources.get(this.idOf(t.obj))?.spec.webhook?.auth?.secretRef;
-      if (ref) refs.push(`${t.obj.metadata!.namespace}/${ref.name}`);
+      const secret = this.secretOf(id, s);
+      if (secret) refs.push(secret.ref);
     }
-    this.secrets.want(refs);
-    this.metrics.ingesters.set({ state: 'ready' }, ready);
-    this.metrics.ingesters.set({ state: 'not_ready' }, this.tracked.size - ready);
-  }
-
-  private async writeAll(): Promise<void> {
-    for (const id of this.tracked.keys()) await this.writeStatus(id);
-  }
-
-  private async writeStatus(id: string): Promise<void> {
-    const t = this.tracked.get(id);
-    if (!t || !this.leading) return;
-    const auth = this.sources.get(id)?.spec.webhook?.auth;
-    const secretProblem = auth?.secretRef ? this.secrets.problem(`${t.obj.metadata!.namespace}/${auth.secretRef.name}`, auth.secretRef.key) : undefined;
-    const health: RunnerHealth | undefined = secretProblem ? { ok: false, reason: 'SecretUnavailable', message: `${secretProblem}; requests are refused with 401` } : t.health;
-    const healthy = health === undefined || health.ok;
-    const ok = t.ok && healthy;
-    const reason = !t.ok ? t.reason : healthy ? 'Accepted' : health!.reason!;
-    const message = !t.ok ? t.message : healthy ? t.message : health!.message!;
-    const generation = t.obj.metadata?.generation;
-    const previous = t.obj.status?.conditions?.find((c) => c.type === 'Ready');
-    const status = ok ? 'True' : 'False';
-    const condition: Condition = {
-      type: 'Ready',
-      status,
-      reason,
-      message: message.slice(0, 32_000),
-      lastTransitionTime: previous && previous.status === status ? previous.lastTransitionTime : new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      observedGeneration: generation,
-    };
-    const body = { status: { observedGeneration: generation, conditions: [condition], webhookPath: t.webhookPath ?? null, activeOn: t.informer && t.ok ? this.podName || null : null } };
-    const key = JSON.stringify({ ...body.status, conditions: [{ ...condition, lastTransitionTime: undefined }] });
-    if (t.written === key) return;
-    const transitioned = !previous || previous.status !== status || previous.reason !== reason;
-    try {
-      await this.http.request({
-        method: 'PATCH',
-        path: `/apis/zen.kube-zen.io/v1alpha1/namespaces/${t.obj.metadata!.namespace}/ingesters/${t.obj.metadata!.name}/status`,
-        body,
-        contentType: 'application/merge-patch+json',
-      });
-      t.written = key;
-      t.obj = { ...t.obj, status: { ...t.obj.status, conditions: [condition] } };
-      if (transitioned) await this.recordEvent(t.obj, ok, reason, message);
-    } catch (err) {
-      if (!(err instanceof KubeApiError && err.status === 404)) this.log.warn({ err, ingester: id }, 'could not write Ingester status; will retry on the next change');
-    }
-  }
-
-  /** A Kubernetes Event on the Ingester, so `kubectl describe ingester` tells its story. */
-  private async recordEvent(obj: IngesterObject, ok: boolean, reason: string, message: string): Promise<void> {
-    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    try {
-      await this.http.request({
-        method: 'POST',
-        path: `/api/v1/namespaces/${obj.metadata!.namespace}/events`,
-        body: {
-          apiVersion: 'v1',
-          kind: 'Event',
-          metadata: { generateName: `${obj.metadata!.name}.`, namespace: obj.metadata!.namespace },
-          involvedObject: { apiVersion: 'zen.kube-zen.io/v1alpha1', kind: 'Ingester', name: obj.metadata!.name, namespace: obj.metadata!.namespace, uid: obj.metadata!.uid },
-          type: ok ? 'Normal' : 'Warning',
-          reason,
-          message: message.slice(0, 1024),
-          source: { component: 'zen-watcher', host: this.podName || undefined },
-          firstTimestamp: now,
-          lastTimestamp: now,
-          count: 1,
-        },
-      });
-    } catch (err) {
-      this.log.debug({ err }, 'could not record an Event on the Ingester');
-    }
+    this.opts.secrets.want(refs);
+    this.opts.metrics.ingesters.set({ state: 'ready' }, ready);
+    this.opts.metrics.ingesters.set({ state: 'not_ready' }, this.states.size - ready);
   }
 }
 
-// Strictly older by creation time. Timestamps have one-second resolution, so two Ingesters made
-// in the same second tie, and then the one holding the path keeps it (no flapping).
-function olderThan(a: KubeObject, b: KubeObject): boolean {
-  return (a.metadata?.creationTimestamp ?? '') < (b.metadata?.creationTimestamp ?? '');
+function idOf(obj: KubeObject): string {
+  return `${obj.metadata?.namespace}/${obj.metadata?.name}`;
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { HostMetrics } from '../metrics/host-metrics.js';
-import { KubeApiError, microTime, type KubeHttp } from './kube-http.js';
+import { KubeApiError, microTime, type KubeHttp } from '../kube/kube-http.js';
+import type { Runnable } from '../runtime/manager.js';
 
 export interface ElectionTiming {
   leaseDurationSeconds: number;
@@ -20,6 +21,19 @@ export interface LeaderCallbacks {
   checkpoints?(): Record<string, string>;
   /** Called once leader-only work must stop (lost, stepped down, or released). Must not throw. */
   onStoppedLeading(): Promise<void>;
+}
+
+export interface LeaseElectorOptions {
+  http: KubeHttp;
+  /** Namespace and name of the Lease. */
+  namespace: string;
+  name: string;
+  /** This candidate (the pod name). */
+  identity: string;
+  timing: ElectionTiming;
+  callbacks: LeaderCallbacks;
+  metrics: HostMetrics;
+  log: Logger;
 }
 
 interface LeaseObject {
@@ -58,48 +72,62 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * it stops that work first and then releases the lease (empty holder), so a follower — which
  * watches the Lease — takes over at once instead of waiting out the lease duration.
  */
-export class LeaseElector {
+export class LeaseElector implements Runnable {
+  readonly name = 'leader-election';
   private leading = false;
   private lastRenew = 0;
   private observed?: { rv: string; at: number; holder: string };
   private leaderAbort?: AbortController;
-  private readonly stop = new AbortController();
+  private readonly ended = new AbortController();
   private wake?: () => void;
   private loop?: Promise<void>;
   private deadlineTimer?: NodeJS.Timeout;
   private lease?: LeaseObject;
   private readonly path: string;
 
-  constructor(
-    private readonly http: KubeHttp,
-    private readonly namespace: string,
-    private readonly name: string,
-    readonly identity: string,
-    private readonly timing: ElectionTiming,
-    private readonly callbacks: LeaderCallbacks,
-    private readonly metrics: HostMetrics,
-    private readonly log: Logger,
-  ) {
-    this.path = `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`;
+  readonly runs = 'always';
+  readonly identity: string;
+  private readonly http: KubeHttp;
+  private readonly namespace: string;
+  private readonly leaseName: string;
+  private readonly timing: ElectionTiming;
+  private readonly callbacks: LeaderCallbacks;
+  private readonly metrics: HostMetrics;
+  private readonly log: Logger;
+
+  constructor(opts: LeaseElectorOptions) {
+    this.http = opts.http;
+    this.namespace = opts.namespace;
+    this.leaseName = opts.name;
+    this.identity = opts.identity;
+    this.timing = opts.timing;
+    this.callbacks = opts.callbacks;
+    this.metrics = opts.metrics;
+    this.log = opts.log;
+    this.path = `/apis/coordination.k8s.io/v1/namespaces/${opts.namespace}/leases`;
   }
 
   get isLeader(): boolean {
     return this.leading;
   }
 
-  start(): void {
+  async start(): Promise<void> {
     this.metrics.isLeader.set(0);
     this.loop = this.run();
     void this.watchLease();
   }
 
+  stop(): Promise<void> {
+    return this.close();
+  }
+
   private async run(): Promise<void> {
     const retryMs = this.timing.retryPeriodSeconds * 1000;
-    while (!this.stop.signal.aborted) {
+    while (!this.ended.signal.aborted) {
       await this.tick(retryMs);
       await new Promise<void>((resolve) => {
         this.wake = resolve;
-        void sleep(retryMs, this.stop.signal).then(resolve);
+        void sleep(retryMs, this.ended.signal).then(resolve);
       });
       this.wake = undefined;
     }
@@ -120,7 +148,7 @@ export class LeaseElector {
     const now = new Date();
     let lease: LeaseObject | undefined;
     try {
-      lease = await this.http.request<LeaseObject>({ method: 'GET', path: `${this.path}/${this.name}`, timeoutMs });
+      lease = await this.http.request<LeaseObject>({ method: 'GET', path: `${this.path}/${this.leaseName}`, timeoutMs });
     } catch (err) {
       if (!(err instanceof KubeApiError && err.status === 404)) throw err;
     }
@@ -132,7 +160,7 @@ export class LeaseElector {
       leaseTransitions: 0,
     };
     if (!lease) {
-      const created = await this.http.request<LeaseObject>({ method: 'POST', path: this.path, body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.name, namespace: this.namespace }, spec }, timeoutMs });
+      const created = await this.http.request<LeaseObject>({ method: 'POST', path: this.path, body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.leaseName, namespace: this.namespace }, spec }, timeoutMs });
       this.inherited = {};
       this.recordRenew(created, undefined);
       return true;
@@ -160,7 +188,7 @@ export class LeaseElector {
         leaseTransitions: (lease.spec?.leaseTransitions ?? 0) + (mine ? 0 : 1),
       },
     };
-    const updated = await this.http.request<LeaseObject>({ method: 'PUT', path: `${this.path}/${this.name}`, body: next, timeoutMs });
+    const updated = await this.http.request<LeaseObject>({ method: 'PUT', path: `${this.path}/${this.leaseName}`, body: next, timeoutMs });
     this.recordRenew(updated, mine ? undefined : lease.spec?.renewTime);
     return true;
   }
@@ -192,7 +220,7 @@ export class LeaseElector {
     this.metrics.leaderTransitions.inc({ direction: 'acquired' });
     const since = this.previousRenewTime;
     this.previousRenewTime = undefined;
-    this.log.info({ lease: `${this.namespace}/${this.name}`, identity: this.identity, previousRenewTime: since }, 'leadership acquired; starting leader-only work');
+    this.log.info({ lease: `${this.namespace}/${this.leaseName}`, identity: this.identity, previousRenewTime: since }, 'leadership acquired; starting leader-only work');
     try {
       await this.callbacks.onStartedLeading(this.leaderAbort.signal, this.inherited);
     } catch (err) {
@@ -223,31 +251,31 @@ export class LeaseElector {
 
   /** Watches the Lease so a released lease is taken at once, not at the next retry. */
   private async watchLease(): Promise<void> {
-    while (!this.stop.signal.aborted) {
+    while (!this.ended.signal.aborted) {
       try {
-        await this.http.watch(this.path, { fieldSelector: `metadata.name=${this.name}`, timeoutSeconds: 300 }, (e) => {
+        await this.http.watch(this.path, { fieldSelector: `metadata.name=${this.leaseName}`, timeoutSeconds: 300 }, (e) => {
           const spec = (e.object as LeaseObject).spec;
           if ((e.type === 'MODIFIED' || e.type === 'DELETED') && !this.leading && !spec?.holderIdentity) {
             if (spec?.renewTime) this.previousRenewTime = spec.renewTime;
             this.observed = undefined;
             this.wake?.();
           }
-        }, this.stop.signal);
+        }, this.ended.signal);
       } catch {
         // the poll loop still runs; retry the watch after a pause
       }
-      await sleep(this.timing.retryPeriodSeconds * 1000, this.stop.signal);
+      await sleep(this.timing.retryPeriodSeconds * 1000, this.ended.signal);
     }
   }
 
   /** Stops leader-only work, releases the lease if held, and ends the election. Idempotent. */
   async close(): Promise<void> {
-    if (this.stop.signal.aborted) return;
+    if (this.ended.signal.aborted) return;
     const wasLeading = this.leading;
     // Taken before the event streams stop: the successor resumes exactly here.
     const checkpoints = wasLeading ? this.callbacks.checkpoints?.() : undefined;
     await this.stepDown('shutting down');
-    this.stop.abort();
+    this.ended.abort();
     clearTimeout(this.deadlineTimer);
     await this.loop?.catch(() => undefined);
     if (wasLeading && this.lease) {
@@ -255,7 +283,7 @@ export class LeaseElector {
       try {
         await this.http.request({
           method: 'PUT',
-          path: `${this.path}/${this.name}`,
+          path: `${this.path}/${this.leaseName}`,
           body: {
             ...this.lease,
             metadata: { ...this.lease.metadata, annotations: { ...this.lease.metadata.annotations, ...(checkpoints ? { [CHECKPOINT_ANNOTATION]: JSON.stringify(checkpoints) } : {}) } },
@@ -263,7 +291,7 @@ export class LeaseElector {
           },
           timeoutMs: 2000,
         });
-        this.log.info({ lease: `${this.namespace}/${this.name}` }, 'lease released');
+        this.log.info({ lease: `${this.namespace}/${this.leaseName}` }, 'lease released');
       } catch (err) {
         this.log.warn({ err }, 'could not release the lease; followers take over when it expires');
       }

@@ -1,11 +1,12 @@
 import type { Observation, ObservationStatus } from '@zen-watcher/sdk';
 import type { Logger } from 'pino';
-import { HostError, HostErrorCodes } from '../errors.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
-import type { PendingCount } from '../pipeline/dedup-cache.js';
-import type { MergeMode, ObservationSink } from '../sinks/observation-sink.js';
-import { KubeApiError, type KubeHttp } from './kube-http.js';
-import { isRetryable, retryDelayMs, sleep } from './retry.js';
+import { KubeApiError, type KubeHttp } from '../kube/kube-http.js';
+import { sleep } from '../kube/retry.js';
+import { applyChange, initialCount, isNoop, remainderAfterFirst, type CountChange } from '../pipeline/count-change.js';
+import type { ObservationSink, PendingCount, WriteOptions, WriteOutcome } from '../pipeline/ports.js';
+import { classifyWriteError } from './write-errors.js';
+import { WriteSlots } from './write-slots.js';
 
 const BASE = '/apis/zen.kube-zen.io/v1alpha1/namespaces';
 const MERGE_PATCH = 'application/merge-patch+json';
@@ -13,22 +14,29 @@ const MERGE_PATCH = 'application/merge-patch+json';
 export interface WriterOptions {
   queueSize: number;
   concurrency: number;
-  /** Attempts per write before it fails (each waits per backoff or Retry-After). */
+  /** Attempts of a live write that has no deadline before it answers `retryAfter`. */
   maxAttempts?: number;
 }
 
+/** Why an operation gave up: the outcome to hand back, already decided. */
+class GaveUp extends Error {
+  constructor(readonly outcome: Exclude<WriteOutcome, { kind: 'created' | 'merged' }>) {
+    super(outcome.message);
+  }
+}
+
 /**
- * Writes Observations to the API server: a bounded queue, bounded concurrency, retries with
- * backoff that honour Retry-After. Creating one that exists (409) merges instead — its
- * `status.count` raised and `lastSeenAt` moved — with resourceVersion-checked status patches, so
- * the same finding written by two pods at once is one Observation with both counted.
+ * Writes Observations to the API server: a bounded queue for live writes, bounded concurrency
+ * with live writes served first, and the one retry loop of the write path (backoff, Retry-After,
+ * a deadline for live writes; background writes retry until their signal aborts). Creating one
+ * that exists (409) merges instead, with resourceVersion-checked status patches, so the same
+ * finding written by two pods at once is one Observation with both counted.
  */
 export class ObservationWriter implements ObservationSink {
   private inflight = 0;
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
   private closed = false;
   private readonly idle: (() => void)[] = [];
+  private readonly slots: WriteSlots;
 
   constructor(
     private readonly http: KubeHttp,
@@ -36,81 +44,83 @@ export class ObservationWriter implements ObservationSink {
     private readonly metrics: HostMetrics,
     private readonly log: Logger,
   ) {
-    metrics.queueCapacity.set(opts.queueSize);
+    this.slots = new WriteSlots(opts.concurrency);
   }
 
-  upsert(obs: Observation, mode: MergeMode): Promise<'created' | 'merged'> {
+  upsert(obs: Observation, change: CountChange, options: WriteOptions): Promise<WriteOutcome> {
     // Shared across retries: once the create went through, a retry only writes the status (a
     // second POST would 409 and count this one occurrence twice).
     const progress: { created: boolean; resourceVersion?: string } = { created: false };
-    return this.enqueue(() => this.doUpsert(obs, mode, progress));
+    return this.enqueue(options, () => this.doUpsert(obs, change, progress));
   }
 
-  async addCounts(counts: PendingCount[]): Promise<PendingCount[]> {
+  async addCounts(counts: readonly PendingCount[]): Promise<PendingCount[]> {
     const failed: PendingCount[] = [];
     await Promise.all(
-      counts.map((c) =>
-        this.enqueue(() => this.mergeStatus(c.namespace, c.name, (s) => ({ count: c.atLeast !== undefined ? Math.max(s.count, c.atLeast) : s.count + c.pending, lastSeenAt: later(s.lastSeenAt, c.lastSeenAt) }))).catch((err: unknown) => {
-          if (err instanceof KubeApiError && err.status === 404) {
+      counts.map(async (c) => {
+        const outcome = await this.enqueue({ priority: 'background' }, async () => {
+          try {
+            await this.mergeStatus(c.namespace, c.name, c.change);
+          } catch (err) {
             // Deleted (GC or a person) since we wrote it: the count has nothing to land on.
+            if (!(err instanceof KubeApiError && err.status === 404)) throw err;
             this.metrics.dropped.inc({ source: c.source, reason: 'observation_gone' });
-            return;
           }
-          failed.push(c);
-        }),
-      ),
+          return 'merged' as const;
+        });
+        if (outcome.kind === 'retryAfter') failed.push(c);
+        else if (outcome.kind === 'rejected') this.metrics.dropped.inc({ source: c.source, reason: outcome.reason });
+      }),
     );
     return failed;
   }
 
-  private enqueue<T>(op: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new HostError(HostErrorCodes.SHUTTING_DOWN, 'the writer is closed', { retryAfterSeconds: 5 }));
-    if (this.inflight >= this.opts.queueSize) {
-      return Promise.reject(new HostError(HostErrorCodes.QUEUE_FULL, `the write queue is full (${this.opts.queueSize}); retry shortly`, { retryAfterSeconds: 1 }));
+  private async enqueue(options: WriteOptions, op: () => Promise<'created' | 'merged'>): Promise<WriteOutcome> {
+    if (this.closed) return { kind: 'retryAfter', seconds: 5, reason: 'shutting_down', message: 'the writer is closed' };
+    if (options.priority === 'live' && this.inflight >= this.opts.queueSize) {
+      return { kind: 'retryAfter', seconds: 1, reason: 'queue_full', message: `the write queue is full (${this.opts.queueSize}); retry shortly` };
     }
     this.inflight++;
     this.metrics.queueDepth.set(this.inflight);
-    return this.run(op).finally(() => {
+    try {
+      const release = await this.slots.acquire(options.priority);
+      try {
+        return { kind: await this.withRetries(op, options) };
+      } finally {
+        release();
+      }
+    } catch (err) {
+      if (err instanceof GaveUp) return err.outcome;
+      throw err;
+    } finally {
       this.inflight--;
       this.metrics.queueDepth.set(this.inflight);
       if (this.inflight === 0) for (const r of this.idle.splice(0)) r();
-    });
-  }
-
-  private async run<T>(op: () => Promise<T>): Promise<T> {
-    if (this.active >= this.opts.concurrency) await new Promise<void>((r) => this.waiting.push(r));
-    this.active++;
-    try {
-      return await this.withRetries(op);
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
     }
   }
 
-  private async withRetries<T>(op: () => Promise<T>): Promise<T> {
-    const max = this.opts.maxAttempts ?? 8;
+  private async withRetries<T>(op: () => Promise<T>, options: WriteOptions): Promise<T> {
+    const maxAttempts = options.priority === 'live' && options.deadline === undefined ? (this.opts.maxAttempts ?? 8) : Infinity;
     for (let attempt = 0; ; attempt++) {
+      if (options.signal?.aborted) throw new GaveUp({ kind: 'retryAfter', seconds: 1, reason: 'shutting_down', message: 'the write was abandoned: its source stopped' });
       try {
         return await op();
       } catch (err) {
-        const reason = err instanceof KubeApiError ? `http_${err.status}` : 'network';
-        this.metrics.writeErrors.inc({ reason });
-        if (err instanceof KubeApiError && err.status === 404) throw err;
-        if (!isRetryable(err)) {
-          throw new HostError(HostErrorCodes.WRITE_REJECTED, `the API server refused the write (${err instanceof KubeApiError ? err.status : 'error'}): ${(err as Error).message}`, { cause: err });
+        const failure = classifyWriteError(err, attempt);
+        this.metrics.writeErrors.inc({ reason: failure.label });
+        if (failure.kind === 'rejected') throw new GaveUp({ kind: 'rejected', reason: failure.reason, message: failure.message });
+        const late = options.deadline !== undefined && performance.now() + failure.afterMs > options.deadline;
+        if (late || attempt + 1 >= maxAttempts) {
+          this.log.warn({ err, attempts: attempt + 1 }, 'Observation write not done in time; the caller retries');
+          throw new GaveUp({ kind: 'retryAfter', seconds: Math.max(1, Math.ceil(failure.afterMs / 1000)), reason: late ? 'timeout' : 'unavailable', message: `write failed after ${attempt + 1} attempt(s): ${(err as Error).message}` });
         }
-        if (attempt + 1 >= max) {
-          throw new HostError(HostErrorCodes.WRITE_FAILED, `write failed after ${attempt + 1} attempt(s): ${(err as Error).message}`, { cause: err, retryAfterSeconds: 5 });
-        }
-        await sleep(retryDelayMs(err, attempt));
+        await sleep(failure.afterMs, options.signal);
       }
     }
   }
 
-  private async doUpsert(obs: Observation, mode: MergeMode, progress: { created: boolean; resourceVersion?: string }): Promise<'created' | 'merged'> {
+  private async doUpsert(obs: Observation, change: CountChange, progress: { created: boolean; resourceVersion?: string }): Promise<'created' | 'merged'> {
     const { namespace, name } = obs.metadata;
-    const status = obs.status!;
     const t0 = performance.now();
     try {
       if (!progress.created) {
@@ -120,11 +130,7 @@ export class ObservationWriter implements ObservationSink {
       }
     } catch (err) {
       if (!(err instanceof KubeApiError && err.status === 409)) throw err;
-      if (mode === 'ensure') return 'merged';
-      await this.mergeStatus(namespace, name, (s) => ({
-        count: mode === 'atLeast' ? Math.max(s.count, status.count) : s.count + status.count,
-        lastSeenAt: later(s.lastSeenAt, status.lastSeenAt),
-      }));
+      if (!isNoop(change)) await this.mergeStatus(namespace, name, change);
       this.metrics.writeDuration.observe({ operation: 'merge' }, (performance.now() - t0) / 1000);
       return 'merged';
     }
@@ -132,14 +138,12 @@ export class ObservationWriter implements ObservationSink {
     // against the version we created. If someone merged in between (another pod, or a second
     // event of this batch), they counted our Observation as 1 while it had no status: add the
     // rest of ours to theirs instead of overwriting their count.
+    const status: ObservationStatus = { ...obs.status!, count: initialCount(change), lastSeenAt: change.lastSeenAt };
     try {
       await this.patchStatus(namespace, name, status, progress.resourceVersion);
     } catch (err) {
       if (!(err instanceof KubeApiError && err.status === 409)) throw err;
-      await this.mergeStatus(namespace, name, (s) => ({
-        count: mode === 'atLeast' ? Math.max(s.count, status.count) : s.count + status.count - 1,
-        lastSeenAt: later(s.lastSeenAt, status.lastSeenAt),
-      }));
+      await this.mergeStatus(namespace, name, remainderAfterFirst(change));
     }
     this.metrics.writeDuration.observe({ operation: 'create' }, (performance.now() - t0) / 1000);
     return 'created';
@@ -152,26 +156,22 @@ export class ObservationWriter implements ObservationSink {
   }
 
   /** Read-modify-write of the status, checked by resourceVersion and retried on conflict. */
-  private async mergeStatus(namespace: string, name: string, next: (current: ObservationStatus) => Pick<ObservationStatus, 'count' | 'lastSeenAt'>): Promise<void> {
+  private async mergeStatus(namespace: string, name: string, change: CountChange): Promise<void> {
     for (let attempt = 0; attempt < 10; attempt++) {
       const current = await this.http.request<Observation>({ method: 'GET', path: `${BASE}/${namespace}/observations/${name}` });
       const s: ObservationStatus = current.status ?? { count: 1, lastSeenAt: current.spec.detectedAt, firstSeenAt: current.spec.detectedAt };
       try {
-        await this.patchStatus(namespace, name, { ...s, ...next(s) }, current.metadata.resourceVersion);
+        await this.patchStatus(namespace, name, { ...s, ...applyChange(s, change) }, current.metadata.resourceVersion);
         return;
       } catch (err) {
         if (!(err instanceof KubeApiError && err.status === 409)) throw err;
       }
     }
-    throw new HostError(HostErrorCodes.WRITE_FAILED, `status of ${namespace}/${name} kept changing under us`);
+    throw new KubeApiError(503, 'Conflict', `status of ${namespace}/${name} kept changing under us`);
   }
 
   async close(): Promise<void> {
-    if (this.inflight > 0) await new Promise<void>((r) => this.idle.push(r));
     this.closed = true;
+    if (this.inflight > 0) await new Promise<void>((r) => this.idle.push(r));
   }
-}
-
-function later(a: string | undefined, b: string): string {
-  return a && Date.parse(a) > Date.parse(b) ? a : b;
 }

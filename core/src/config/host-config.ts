@@ -51,6 +51,7 @@ export const HostConfigSchema = Type.Object(
       {
         queueSize: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 10_000 }),
         concurrency: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
+        webhookTimeoutSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 300, default: 8 }),
       },
       { additionalProperties: false, default: {} },
     ),

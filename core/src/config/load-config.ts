@@ -36,6 +36,7 @@ export const ENV_VARS: Record<string, { path: string; kind: EnvKind; doc: string
   WATCH_CLUSTER_SCOPED: { path: 'kube.watchClusterScoped', kind: 'bool', doc: 'watch cluster-scoped resources (ClusterPolicyReports...); false with namespaced RBAC' },
   WRITE_QUEUE_SIZE: { path: 'writer.queueSize', kind: 'int', doc: 'Observation writes waiting; webhooks get 429 beyond it' },
   WRITE_CONCURRENCY: { path: 'writer.concurrency', kind: 'int', doc: 'concurrent writes to the API server' },
+  WEBHOOK_WRITE_TIMEOUT_SECONDS: { path: 'writer.webhookTimeoutSeconds', kind: 'duration', doc: 'a webhook request waits this long for its writes, then gets 503 with Retry-After' },
   OUTPUT_FILE: { path: 'output.file', kind: 'string', doc: 'local mode: JSON-lines file Observations are appended to' },
   PLUGINS: { path: 'plugins', kind: 'list', doc: 'extra plugin packages to load, comma-separated' },
 };

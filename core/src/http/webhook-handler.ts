@@ -1,9 +1,8 @@
 import { checkSchema, parseWebhookBody, type BodyFormat } from '@zen-watcher/sdk';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HostError, HostErrorCodes } from '../errors.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
-import type { Pipeline } from '../pipeline/pipeline.js';
-import type { RouteTable } from './route-table.js';
+import type { Pipeline, PipelineOutcome } from '../pipeline/pipeline.js';
+import type { RouteTable } from '../runtime/route-table.js';
 import { DEFAULT_SIGNATURE_HEADER, checkAuth, type SecretReader } from './webhook-auth.js';
 
 export interface WebhookDeps {
@@ -13,6 +12,10 @@ export interface WebhookDeps {
   secrets: SecretReader;
   /** True while the host drains: new work gets 503. */
   draining: () => boolean;
+  /** False until the sources are applied (Ingesters listed): an unknown path may still appear. */
+  routesReady: () => boolean;
+  /** How long a request may wait for its writes before it is answered 503 (ms). */
+  writeTimeoutMs: number;
 }
 
 // Credentials are the host's business; a plugin never sees them (or logs them by accident).
@@ -29,13 +32,20 @@ function declaredFormat(contentType: string | undefined): BodyFormat {
 
 /**
  * `POST /ingest/*`: route → auth → parse → body schema → plugin → pipeline. Every outcome is a
- * definite status: 404 no route, 401 auth, 400 body, 429/503 backpressure (with Retry-After),
- * 500 only when the plugin itself threw, 200 once every event is written, merged or absorbed.
+ * definite status: 404 no route (503 while the sources are still loading), 401 auth, 400 body,
+ * 429/503 with Retry-After when the events are not durable (queue full, shutting down, the
+ * store unavailable or slower than the write timeout), 500 when the plugin threw or the store
+ * refused the events for good (a retry cannot help), 200 once every event is written, merged or
+ * absorbed.
  */
 export function webhookHandler(deps: WebhookDeps) {
   return async function handle(req: FastifyRequest, reply: FastifyReply) {
     const instance = deps.routes.get(req.url);
-    if (!instance) return reply.code(404).send({ error: 'NotFound', message: `no source is served at ${req.url.split('?')[0]}` });
+    if (!instance) {
+      // Before the Ingesters are applied every path is unknown: say "come back", not "never".
+      if (!deps.routesReady()) return reply.code(503).header('retry-after', '2').send({ error: 'NotReady', message: 'this replica has not loaded its sources yet; retry' });
+      return reply.code(404).send({ error: 'NotFound', message: `no source is served at ${req.url.split('?')[0]}` });
+    }
     const source = instance.source;
     (req as { zwSource?: string }).zwSource = source;
     if (deps.draining()) return reply.code(503).header('retry-after', '5').send({ error: 'ShuttingDown', message: 'this replica is shutting down; retry' });
@@ -66,22 +76,24 @@ export function webhookHandler(deps: WebhookDeps) {
     const receivedAt = new Date().toISOString();
     const events = await instance.handle(parsed.value, { headers: withoutCredentials(req.headers, instance.auth), receivedAt });
     if (events === undefined) return reply.code(500).send({ error: 'PluginError', message: `the ${source} plugin failed on this body; it was logged and counted` });
-    try {
-      const result = await deps.pipeline.process(instance, events, receivedAt);
-      return reply.code(200).send(result);
-    } catch (err) {
-      if (err instanceof HostError && (err.code === HostErrorCodes.QUEUE_FULL || err.code === HostErrorCodes.SHUTTING_DOWN)) {
-        const status = err.code === HostErrorCodes.QUEUE_FULL ? 429 : 503;
-        return reply.code(status).header('retry-after', String(err.retryAfterSeconds ?? 1)).send({ error: err.code, message: err.message });
-      }
-      if (err instanceof HostError && err.code === HostErrorCodes.WRITE_REJECTED) {
-        // Sending it again would be refused again: say so instead of inviting a retry.
-        deps.metrics.dropped.inc({ source, reason: 'write_rejected' }, events.length);
-        instance.log.error({ err }, 'the API server refused these Observations');
-        return reply.code(500).send({ error: 'WriteRejected', message: err.message });
-      }
-      instance.log.error({ err }, 'events could not be written');
-      return reply.code(503).header('retry-after', '5').send({ error: 'WriteFailed', message: 'events could not be written; retry' });
-    }
+    const outcome = await deps.pipeline.process(instance, events, receivedAt, { priority: 'live', deadline: performance.now() + deps.writeTimeoutMs });
+    return answer(reply, outcome);
   };
 }
+
+/** Maps what the pipeline made of a request to the answer: the pipeline decided, we only say it. */
+function answer(reply: FastifyReply, outcome: PipelineOutcome) {
+  switch (outcome.kind) {
+    case 'written':
+      return reply.code(200).send(outcome.result);
+    case 'retryAfter': {
+      const status = outcome.reason === 'queue_full' ? 429 : 503;
+      return reply.code(status).header('retry-after', String(outcome.seconds)).send({ error: retryError[outcome.reason], message: outcome.message });
+    }
+    case 'rejected':
+      // Sending it again would be refused again: say so instead of inviting a retry.
+      return reply.code(500).send({ error: 'WriteRejected', reason: outcome.reason, message: outcome.message });
+  }
+}
+
+const retryError = { queue_full: 'QueueFull', shutting_down: 'ShuttingDown', unavailable: 'WriteFailed', timeout: 'WriteTimeout' } as const;

@@ -1,28 +1,32 @@
-import { LruMap } from './lru-map.js';
+import { LruMap } from '../collections/lru-map.js';
+import { combine, type CountChange } from './count-change.js';
+import type { PendingCount } from './ports.js';
 
 /** What the cache remembers about one Observation recently written. */
-export interface DedupEntry {
+interface DedupEntry {
   namespace: string;
   name: string;
   source: string;
   /** When the Observation was last written through (ms); repeats are absorbed until this + window. */
   writtenAt: number;
   windowMs: number;
-  /** Repeats absorbed since the last flush. */
-  pending: number;
-  /** Highest source-reported count seen (event-like sources), if any. */
-  atLeast?: number;
-  lastSeenAt: string;
+  /** Repeats absorbed since the last flush, as one change. */
+  pending?: CountChange;
 }
 
-/** A count update to write for an entry that absorbed repeats. */
-export type PendingCount = Pick<DedupEntry, 'namespace' | 'name' | 'source' | 'pending' | 'atLeast' | 'lastSeenAt'>;
+/** Where an Observation lives: the cache's key, as it is the sink's. */
+export interface ObservationKey {
+  namespace: string;
+  name: string;
+}
+
+const keyOf = (k: ObservationKey): string => `${k.namespace}/${k.name}`;
 
 /**
- * A bounded, windowed dedup cache keyed by Observation name. Within an entry's window a repeat
- * is absorbed (its count kept in `pending`) instead of written. Least recently used entries are
- * evicted past `maxSize`; an evicted entry with pending counts is handed back so they are
- * written, not lost.
+ * A bounded, windowed dedup cache keyed by Observation (namespace and name, as the sinks key
+ * them). Within an entry's window a repeat is absorbed (its count kept pending) instead of
+ * written. Least recently used entries are evicted past `maxSize`; an evicted entry with a
+ * pending count is handed back so it is written, not lost.
  */
 export class DedupCache {
   private readonly entries: LruMap<string, DedupEntry>;
@@ -38,41 +42,32 @@ export class DedupCache {
     return this.entries.size;
   }
 
-  /** Whether `name` was written recently (within its window). */
-  has(name: string): boolean {
-    const e = this.entries.peek(name);
+  /** Whether the Observation was written recently (within its window). */
+  has(key: ObservationKey): boolean {
+    const e = this.entries.peek(keyOf(key));
     return e !== undefined && this.now() - e.writtenAt < e.windowMs;
   }
 
-  /**
-   * Absorbs a repeat of `name` if it was written within its window. Returns true when absorbed.
-   */
-  absorb(name: string, lastSeenAt: string, atLeast?: number): boolean {
-    const e = this.entries.peek(name);
+  /** Absorbs a repeat if the Observation was written within its window. True when absorbed. */
+  absorb(key: ObservationKey, change: CountChange): boolean {
+    const k = keyOf(key);
+    const e = this.entries.peek(k);
     if (!e || this.now() - e.writtenAt >= e.windowMs) return false;
-    this.entries.get(name);
-    e.pending += 1;
-    if (atLeast !== undefined) e.atLeast = Math.max(e.atLeast ?? 0, atLeast);
-    if (lastSeenAt > e.lastSeenAt) e.lastSeenAt = lastSeenAt;
+    this.entries.get(k);
+    e.pending = e.pending ? combine(e.pending, change) : change;
     return true;
   }
 
-  /**
-   * Records that `name` was just written. Returns entries evicted with counts still pending.
-   */
-  remember(entry: Omit<DedupEntry, 'writtenAt' | 'pending' | 'atLeast'>): PendingCount[] {
-    const previous = this.entries.peek(entry.name);
+  /** Records that an Observation was just written. Returns entries evicted with counts pending. */
+  remember(entry: ObservationKey & { source: string; windowMs: number }): PendingCount[] {
+    const k = keyOf(entry);
+    const previous = this.entries.peek(k);
     if (this.maxSize <= 0 || entry.windowMs <= 0) {
-      this.entries.delete(entry.name);
-      return previous && previous.pending > 0 ? [previous] : [];
+      this.entries.delete(k);
+      return previous?.pending ? [pendingOf(previous, previous.pending)] : [];
     }
-    const evicted = this.entries.set(entry.name, {
-      ...entry,
-      writtenAt: this.now(),
-      pending: previous?.pending ?? 0,
-      atLeast: previous?.atLeast,
-    });
-    return evicted.map(([, e]) => e).filter((e) => e.pending > 0);
+    const evicted = this.entries.set(k, { namespace: entry.namespace, name: entry.name, source: entry.source, windowMs: entry.windowMs, writtenAt: this.now(), pending: previous?.pending });
+    return evicted.flatMap(([, e]) => (e.pending ? [pendingOf(e, e.pending)] : []));
   }
 
   /** Takes every pending count (resetting them) and drops entries whose window has passed. */
@@ -80,33 +75,33 @@ export class DedupCache {
     const out: PendingCount[] = [];
     const expired: string[] = [];
     const now = this.now();
-    for (const [name, e] of this.entries.entries()) {
-      if (e.pending > 0 || e.atLeast !== undefined) {
-        out.push({ namespace: e.namespace, name: e.name, source: e.source, pending: e.pending, atLeast: e.atLeast, lastSeenAt: e.lastSeenAt });
-        e.pending = 0;
-        e.atLeast = undefined;
+    for (const [k, e] of this.entries.entries()) {
+      if (e.pending) {
+        out.push(pendingOf(e, e.pending));
+        e.pending = undefined;
       }
-      if (now - e.writtenAt >= e.windowMs) expired.push(name);
+      if (now - e.writtenAt >= e.windowMs) expired.push(k);
     }
-    for (const name of expired) this.entries.delete(name);
+    for (const k of expired) this.entries.delete(k);
     return out;
   }
 
   /** Puts counts back after a failed flush so the next flush retries them. */
-  restore(counts: PendingCount[]): void {
+  restore(counts: readonly PendingCount[]): void {
     for (const c of counts) {
-      const e = this.entries.peek(c.name);
-      if (e) {
-        e.pending += c.pending;
-        if (c.atLeast !== undefined) e.atLeast = Math.max(e.atLeast ?? 0, c.atLeast);
-      } else {
-        this.entries.set(c.name, { ...c, writtenAt: this.now(), windowMs: 0 });
-      }
+      const k = keyOf(c);
+      const e = this.entries.peek(k);
+      if (e) e.pending = e.pending ? combine(c.change, e.pending) : c.change;
+      else this.entries.set(k, { namespace: c.namespace, name: c.name, source: c.source, writtenAt: this.now(), windowMs: 0, pending: c.change });
     }
   }
 
   /** Forgets an entry (its Observation was deleted). */
-  forget(name: string): void {
-    this.entries.delete(name);
+  forget(key: ObservationKey): void {
+    this.entries.delete(keyOf(key));
   }
+}
+
+function pendingOf(e: DedupEntry, change: CountChange): PendingCount {
+  return { namespace: e.namespace, name: e.name, source: e.source, change };
 }

@@ -1,10 +1,11 @@
 import type { Observation, SourceEvent } from '@zen-watcher/sdk';
 import type { Logger } from 'pino';
 import type { HostMetrics } from '../metrics/host-metrics.js';
-import type { MergeMode, ObservationSink } from '../sinks/observation-sink.js';
-import { DedupCache, type PendingCount } from './dedup-cache.js';
+import { changeOf, combine, type CountChange } from './count-change.js';
+import type { DedupCache } from './dedup-cache.js';
 import type { EventFilter } from './event-filter.js';
 import { dedupKeyOf, toObservation } from './normalize.js';
+import type { ObservationSink, PendingCount, RejectReason, RetryReason, WriteOptions, WriteOutcome } from './ports.js';
 
 /** What the pipeline needs to know about the source instance an event came from. */
 export interface PipelineSource {
@@ -24,101 +25,152 @@ export interface PipelineResult {
   merged: number;
   deduped: number;
   filtered: number;
+  /** Refused for good by the store (counted as dropped); present only when some were. */
+  rejected?: number;
+}
+
+/**
+ * What a batch came to. `retryAfter`: some events are not durable; the caller should send
+ * them again after `seconds` (a webhook answers 429/503, an informer waits). `rejected`: the
+ * store refused them for good; sending them again cannot help (they are counted as dropped).
+ */
+export type PipelineOutcome =
+  | { kind: 'written'; result: PipelineResult }
+  | { kind: 'retryAfter'; seconds: number; reason: RetryReason; message: string; result: PipelineResult }
+  | { kind: 'rejected'; reason: RejectReason; message: string; result: PipelineResult };
+
+/** One Observation to write, with the change the batch's events make to its count. */
+export interface PreparedWrite {
+  obs: Observation;
+  change: CountChange;
+  /** Events of the batch folded into this write. */
+  events: number;
+}
+
+/** A batch after filtering, normalising and dedup: the writes it needs, by `namespace/name`. */
+export interface PreparedBatch {
+  result: PipelineResult;
+  writes: Map<string, PreparedWrite>;
+}
+
+export interface ProcessOptions extends WriteOptions {
+  /**
+   * Events re-derived from a relist (start, takeover, 410): a finding already recorded is left
+   * as it is rather than counted again, which makes catch-up idempotent.
+   */
+  sync?: boolean;
+}
+
+export interface PipelineDeps {
+  sink: ObservationSink;
+  dedup: DedupCache;
+  metrics: HostMetrics;
+  log: Logger;
 }
 
 /**
  * filter → dedup → normalize → write, each stage counted per source. `process` resolves once
  * every kept event is durable in the sink (created or merged) or absorbed by the dedup cache,
- * whose counts `flush` writes later; it rejects (nothing half-acknowledged) when the sink
- * refuses, so a webhook can answer 429/503 and the sender retries.
+ * whose counts `flush` writes later, or with the reason it is not. It is the one place that
+ * decides what a write's outcome means for the events (counted, retried, dropped).
  */
 export class Pipeline {
   private flushing?: Promise<void>;
 
-  constructor(
-    private readonly sink: ObservationSink,
-    private readonly dedup: DedupCache,
-    private readonly metrics: HostMetrics,
-    private readonly log: Logger,
-  ) {}
+  constructor(private readonly deps: PipelineDeps) {}
+
+  async process(src: PipelineSource, events: readonly SourceEvent[], receivedAt: string, options: ProcessOptions): Promise<PipelineOutcome> {
+    return this.write(src, this.prepare(src, events, receivedAt, options), options);
+  }
 
   /**
-   * `sync` marks events re-derived from a relist (start, takeover, 410): a finding already
-   * recorded is left as it is rather than counted again, which makes catch-up idempotent.
+   * Filters and normalises a batch and absorbs repeats (live events only). Repeats of one
+   * finding within a batch (an NDJSON burst, an EventList) become one write carrying their
+   * count, not concurrent writes racing on one Observation.
    */
-  async process(src: PipelineSource, events: readonly SourceEvent[], receivedAt: string, options: { sync?: boolean } = {}): Promise<PipelineResult> {
+  prepare(src: PipelineSource, events: readonly SourceEvent[], receivedAt: string, options: { sync?: boolean } = {}): PreparedBatch {
+    const { metrics, dedup } = this.deps;
     const result: PipelineResult = { received: events.length, created: 0, merged: 0, deduped: 0, filtered: 0 };
-    const writes: Promise<void>[] = [];
-    // Repeats of one finding within a batch (an NDJSON burst, an EventList) become one write
-    // carrying their count, not concurrent writes racing on one Observation.
-    const batch = new Map<string, { obs: Observation; mode: MergeMode; events: number }>();
+    const writes = new Map<string, PreparedWrite>();
+    const sync = options.sync === true;
     for (const event of events) {
       const reason = src.filter(event);
       if (reason) {
         result.filtered++;
-        this.metrics.filtered.inc({ source: src.source, reason });
+        metrics.filtered.inc({ source: src.source, reason });
         continue;
       }
-      const key = dedupKeyOf(event, src.dedup.fields);
-      const obs = toObservation(event, key, {
+      const obs = toObservation(event, dedupKeyOf(event, src.dedup.fields), {
         source: src.source,
         defaultNamespace: src.defaultNamespace,
         scope: src.scope,
         ttlSecondsAfterCreation: src.ttlSecondsAfterCreation,
         receivedAt,
       });
-      const name = obs.metadata.name;
-      if (options.sync && event.count === undefined && this.dedup.has(name)) continue;
-      if (!options.sync && src.dedup.enabled && this.dedup.absorb(name, obs.status!.lastSeenAt, event.count)) {
+      const key = `${obs.metadata.namespace}/${obs.metadata.name}`;
+      const change = changeOf(event.count, sync, obs.status!.lastSeenAt);
+      if (sync && event.count === undefined && dedup.has(obs.metadata)) continue;
+      if (!sync && src.dedup.enabled && dedup.absorb(obs.metadata, change)) {
         result.deduped++;
-        this.metrics.deduped.inc({ source: src.source });
+        metrics.deduped.inc({ source: src.source });
         continue;
       }
-      const mode: MergeMode = event.count !== undefined ? 'atLeast' : options.sync ? 'ensure' : 'increment';
-      const seen = batch.get(name);
+      const seen = writes.get(key);
       if (seen) {
-        const s = seen.obs.status!;
-        s.count = seen.mode === 'atLeast' && mode === 'atLeast' ? Math.max(s.count, obs.status!.count) : s.count + (mode === 'ensure' ? 0 : 1);
-        if (seen.mode === 'ensure' && mode !== 'ensure') seen.mode = mode;
-        if (obs.status!.lastSeenAt > s.lastSeenAt) s.lastSeenAt = obs.status!.lastSeenAt;
+        seen.change = combine(seen.change, change);
         seen.events++;
-        continue;
+      } else writes.set(key, { obs, change, events: 1 });
+    }
+    return { result, writes };
+  }
+
+  /** Writes a prepared batch; resolves with what it came to (never rejects). */
+  async write(src: PipelineSource, batch: PreparedBatch, options: WriteOptions): Promise<PipelineOutcome> {
+    const { result } = batch;
+    const pending = [...batch.writes.values()];
+    const outcomes = await Promise.all(pending.map((w) => this.deps.sink.upsert(w.obs, w.change, options)));
+    let retry: Extract<WriteOutcome, { kind: 'retryAfter' }> | undefined;
+    let refused: Extract<WriteOutcome, { kind: 'rejected' }> | undefined;
+    outcomes.forEach((outcome, i) => {
+      const w = pending[i];
+      if (outcome.kind === 'created' || outcome.kind === 'merged') this.written(src, w, outcome.kind, result);
+      else if (outcome.kind === 'retryAfter') {
+        if (!retry || outcome.seconds > retry.seconds) retry = outcome;
+      } else {
+        refused ??= outcome;
+        result.rejected = (result.rejected ?? 0) + w.events;
+        this.deps.metrics.dropped.inc({ source: src.source, reason: outcome.reason }, w.events);
+        this.deps.log.error({ source: src.source, observation: `${w.obs.metadata.namespace}/${w.obs.metadata.name}`, reason: outcome.reason, message: outcome.message }, 'the store refused this Observation for good; its events are dropped');
       }
-      batch.set(name, { obs, mode, events: 1 });
+    });
+    if (retry) return { ...retry, result };
+    const written = result.created + result.merged + result.deduped;
+    if (refused && written === 0 && result.filtered < result.received) return { kind: 'rejected', reason: refused.reason, message: refused.message, result };
+    return { kind: 'written', result };
+  }
+
+  private written(src: PipelineSource, w: PreparedWrite, kind: 'created' | 'merged', result: PipelineResult): void {
+    const { metrics, dedup } = this.deps;
+    if (kind === 'created') {
+      result.created++;
+      metrics.created.inc({ source: src.source, severity: w.obs.spec.severity, category: w.obs.spec.category });
+      if (w.events > 1) {
+        result.merged += w.events - 1;
+        metrics.merged.inc({ source: src.source }, w.events - 1);
+      }
+    } else {
+      result.merged += w.events;
+      metrics.merged.inc({ source: src.source }, w.events);
     }
-    for (const [name, { obs, mode, events: n }] of batch) {
-      writes.push(
-        this.sink.upsert(obs, mode).then((outcome) => {
-          if (outcome === 'created') {
-            result.created++;
-            this.metrics.created.inc({ source: src.source, severity: obs.spec.severity, category: obs.spec.category });
-            if (n > 1) {
-              result.merged += n - 1;
-              this.metrics.merged.inc({ source: src.source }, n - 1);
-            }
-          } else {
-            result.merged += n;
-            this.metrics.merged.inc({ source: src.source }, n);
-          }
-          if (src.dedup.enabled) {
-            const evicted = this.dedup.remember({ namespace: obs.metadata.namespace, name, source: src.source, windowMs: src.dedup.windowMs, lastSeenAt: obs.status!.lastSeenAt });
-            if (evicted.length > 0) void this.writeCounts(evicted);
-          }
-        }),
-      );
+    if (src.dedup.enabled) {
+      const evicted = dedup.remember({ namespace: w.obs.metadata.namespace, name: w.obs.metadata.name, source: src.source, windowMs: src.dedup.windowMs });
+      if (evicted.length > 0) void this.writeCounts(evicted);
     }
-    if (writes.length === 1) await writes[0];
-    else if (writes.length > 1) {
-      const settled = await Promise.allSettled(writes);
-      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-      if (failed) throw failed.reason;
-    }
-    return result;
   }
 
   /** Writes the counts the dedup cache absorbed. Concurrent calls share one flush. */
   flush(): Promise<void> {
-    this.flushing ??= this.writeCounts(this.dedup.drainPending()).finally(() => {
+    this.flushing ??= this.writeCounts(this.deps.dedup.drainPending()).finally(() => {
       this.flushing = undefined;
     });
     return this.flushing;
@@ -127,11 +179,11 @@ export class Pipeline {
   private async writeCounts(counts: PendingCount[]): Promise<void> {
     if (counts.length === 0) return;
     try {
-      const failed = await this.sink.addCounts(counts);
-      if (failed.length > 0) this.dedup.restore(failed);
+      const failed = await this.deps.sink.addCounts(counts);
+      if (failed.length > 0) this.deps.dedup.restore(failed);
     } catch (err) {
-      this.log.warn({ err, counts: counts.length }, 'count update failed; will retry at the next flush');
-      this.dedup.restore(counts);
+      this.deps.log.warn({ err, counts: counts.length }, 'count update failed; will retry at the next flush');
+      this.deps.dedup.restore(counts);
     }
   }
 }

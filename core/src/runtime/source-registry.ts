@@ -2,11 +2,10 @@ import type { SourceEvent } from '@zen-watcher/sdk';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { SourceSpec } from '../config/source-spec.js';
-import { HostError } from '../errors.js';
-import type { RouteTable } from '../http/route-table.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { LoadedPlugin } from '../plugins/discovery.js';
+import type { RouteTable } from './route-table.js';
 import { SourceInstance, type RejectReason } from './source-instance.js';
 
 export type ApplyResult = { ok: true; instance: SourceInstance } | { ok: false; reason: RejectReason | 'StartFailed'; message: string };
@@ -23,13 +22,24 @@ export interface RegistryOptions {
   dedupWindowSeconds: number;
 }
 
+/** What applying one source needs besides its spec. */
+export interface ApplyOptions {
+  /** Namespace Observations fall back to (the Ingester's, or POD_NAMESPACE). */
+  namespace: string;
+  /** URL path when `spec.webhook.path` is not set. */
+  defaultPath: string;
+  /** Orders claims on one path: the oldest owns it (an Ingester's creationTimestamp). */
+  order: string;
+}
+
 /** Listens to informer instances coming and going (the informer supervisor). */
 export type InformerListener = (change: { added?: SourceInstance; removed?: SourceInstance }) => void;
 
 /**
  * The running source instances, by id. Applying a spec builds and validates a new instance,
- * refuses route conflicts, then swaps it in for the old one (stop old, start new, move the
- * route), so any change to an Ingester applies live. A bad spec never touches the others.
+ * claims its path from the route table (which alone decides who serves a path), then swaps it in
+ * for the old one (stop old, start new, serve the route), so any change to an Ingester applies
+ * live. A bad spec never touches the others.
  */
 export class SourceRegistry {
   private readonly instances = new Map<string, SourceInstance>();
@@ -45,19 +55,20 @@ export class SourceRegistry {
     return [...this.instances.values()];
   }
 
-  onInformerChange(listener: InformerListener): void {
+  onInformerChange(listener: InformerListener): () => void {
     this.listeners.push(listener);
+    return () => this.listeners.splice(this.listeners.indexOf(listener), 1);
   }
 
-  async apply(id: string, spec: SourceSpec, namespace: string, defaultPath: string): Promise<ApplyResult> {
+  async apply(id: string, spec: SourceSpec, options: ApplyOptions): Promise<ApplyResult> {
     const built = SourceInstance.build(this.opts.plugins, {
       id,
       spec,
-      namespace,
+      namespace: options.namespace,
       scope: this.opts.scope,
       defaultTtlSeconds: this.opts.defaultTtlSeconds,
       dedupWindowSeconds: this.opts.dedupWindowSeconds,
-      defaultPath,
+      defaultPath: options.defaultPath,
       log: this.opts.log,
       registry: this.opts.registry,
       metrics: this.opts.metrics,
@@ -65,45 +76,54 @@ export class SourceRegistry {
     });
     if (!built.ok) return built;
     const next = built.instance;
+    const { routes } = this.opts;
     if (next.webhookPath) {
-      const holder = this.opts.routes.holder(next.webhookPath, id);
-      if (holder) return { ok: false, reason: 'RouteConflict', message: `path ${next.webhookPath} is already served by ${holder.id}; set a different spec.webhook.path` };
-    }
-    const old = this.instances.get(id);
-    if (old) await this.stopInstance(old);
+      // The claim stays while another owns the path: when it is freed, the route table says so.
+      const owner = routes.claim({ id, path: next.webhookPath, order: options.order });
+      if (owner !== id) {
+        await this.stopRunning(id);
+        return { ok: false, reason: 'RouteConflict', message: `path ${next.webhookPath} is already served by ${owner}; set a different spec.webhook.path` };
+      }
+    } else routes.release(id);
+    await this.stopRunning(id);
     try {
       await next.start();
     } catch (err) {
-      this.instances.delete(id);
+      routes.release(id);
       return { ok: false, reason: 'StartFailed', message: (err as Error).message };
     }
     this.instances.set(id, next);
-    this.opts.routes.set(next);
+    routes.serve(next);
     if (next.kind === 'informer') for (const l of this.listeners) l({ added: next });
     return { ok: true, instance: next };
   }
 
+  /** Stops the instance and withdraws its route claims. */
   async remove(id: string): Promise<void> {
-    const old = this.instances.get(id);
-    if (old) await this.stopInstance(old);
+    await this.stopRunning(id);
+    this.opts.routes.release(id);
   }
 
   async stopAll(): Promise<void> {
-    await Promise.all(this.all().map((i) => this.stopInstance(i)));
+    await Promise.all(this.all().map((i) => this.remove(i.id)));
   }
 
-  private async stopInstance(instance: SourceInstance): Promise<void> {
-    this.instances.delete(instance.id);
-    this.opts.routes.remove(instance);
+  private async stopRunning(id: string): Promise<void> {
+    const instance = this.instances.get(id);
+    if (!instance) return;
+    this.instances.delete(id);
+    this.opts.routes.unserve(instance);
     if (instance.kind === 'informer') for (const l of this.listeners) l({ removed: instance });
     await instance.stop();
   }
 
   private emitted(instance: SourceInstance, events: SourceEvent[]): void {
-    this.opts.pipeline.process(instance, events, new Date().toISOString()).catch((err: unknown) => {
-      const reason = err instanceof HostError ? err.code.toLowerCase() : 'write_failed';
-      this.opts.metrics.dropped.inc({ source: instance.source, reason }, events.length);
-      instance.log.error({ err, events: events.length }, 'emitted events could not be written; dropped');
+    void this.opts.pipeline.process(instance, events, new Date().toISOString(), { priority: 'background', signal: instance.signal }).then((outcome) => {
+      // Refusals are counted by the pipeline; what could not be written now is lost with it.
+      if (outcome.kind === 'retryAfter') {
+        this.opts.metrics.dropped.inc({ source: instance.source, reason: outcome.reason }, events.length - outcome.result.filtered);
+        instance.log.error({ events: events.length, reason: outcome.reason, message: outcome.message }, 'emitted events could not be written; dropped');
+      }
     });
   }
 }

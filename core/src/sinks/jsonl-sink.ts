@@ -2,9 +2,9 @@ import { mkdirSync, openSync, write, fsync, close } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Observation } from '@zen-watcher/sdk';
 import type { Logger } from 'pino';
-import type { PendingCount } from '../pipeline/dedup-cache.js';
-import type { MergeMode, ObservationSink } from './observation-sink.js';
-import { LruMap } from '../pipeline/lru-map.js';
+import { LruMap } from '../collections/lru-map.js';
+import { applyChange, initialCount, isNoop, type CountChange } from '../pipeline/count-change.js';
+import type { ObservationSink, PendingCount, WriteOutcome } from '../pipeline/ports.js';
 
 // The last line written for an Observation: a string is far smaller than the object graph.
 interface Known {
@@ -91,37 +91,40 @@ export class JsonlSink implements ObservationSink {
     await this.append(line);
   }
 
-  async upsert(obs: Observation, mode: MergeMode): Promise<'created' | 'merged'> {
+  async upsert(obs: Observation, change: CountChange): Promise<WriteOutcome> {
+    if (this.closing) return { kind: 'retryAfter', seconds: 5, reason: 'shutting_down', message: 'the observations file is closed' };
     const prev = this.known.get(this.key(obs.metadata.namespace, obs.metadata.name));
-    if (prev && mode === 'ensure') return 'merged';
-    let next = obs;
-    if (prev) {
-      const count = mode === 'atLeast' ? Math.max(prev.count, obs.status!.count) : prev.count + obs.status!.count;
-      next = { ...obs, status: { count, firstSeenAt: prev.firstSeenAt, lastSeenAt: maxTime(prev.lastSeenAt, obs.status!.lastSeenAt) } };
+    if (prev && isNoop(change)) return { kind: 'merged' };
+    const s = obs.status!;
+    const next: Observation = prev
+      ? { ...obs, status: { firstSeenAt: prev.firstSeenAt, ...applyChange(prev, change) } }
+      : { ...obs, status: { ...s, count: initialCount(change), lastSeenAt: change.lastSeenAt } };
+    try {
+      await this.write(next);
+    } catch (err) {
+      return { kind: 'retryAfter', seconds: 5, reason: 'unavailable', message: `cannot write ${this.file}: ${(err as Error).message}` };
     }
-    await this.write(next);
     if (this.log.isLevelEnabled('info')) {
       this.log.info(
         { observation: { namespace: next.metadata.namespace, name: next.metadata.name }, source: next.spec.source, severity: next.spec.severity, count: next.status?.count },
         prev ? 'observation merged' : `observation: ${next.spec.title}`,
       );
     }
-    return prev ? 'merged' : 'created';
+    return { kind: prev ? 'merged' : 'created' };
   }
 
-  async addCounts(counts: PendingCount[]): Promise<PendingCount[]> {
+  async addCounts(counts: readonly PendingCount[]): Promise<PendingCount[]> {
     const failed: PendingCount[] = [];
     for (const c of counts) {
       const prev = this.known.peek(this.key(c.namespace, c.name));
       try {
         if (!prev) {
-          // Forgotten (beyond `memory`): written as a line carrying only the name and the increment.
-          await this.append(`${JSON.stringify({ apiVersion: 'zen.kube-zen.io/v1alpha1', kind: 'Observation', metadata: { name: c.name, namespace: c.namespace }, status: { countIncrement: c.pending, lastSeenAt: c.lastSeenAt } })}\n`);
+          // Forgotten (beyond `memory`): written as a line carrying only the name and the change.
+          await this.append(`${JSON.stringify({ apiVersion: 'zen.kube-zen.io/v1alpha1', kind: 'Observation', metadata: { name: c.name, namespace: c.namespace }, status: { countIncrement: c.change.add, ...(c.change.atLeast === undefined ? {} : { countAtLeast: c.change.atLeast }), lastSeenAt: c.change.lastSeenAt } })}\n`);
           continue;
         }
         const obs = JSON.parse(prev.line) as Observation;
-        const count = c.atLeast !== undefined ? Math.max(prev.count, c.atLeast) : prev.count + c.pending;
-        await this.write({ ...obs, status: { ...obs.status!, count, lastSeenAt: maxTime(prev.lastSeenAt, c.lastSeenAt) } });
+        await this.write({ ...obs, status: { ...obs.status!, ...applyChange(prev, c.change) } });
       } catch {
         failed.push(c);
       }
@@ -136,8 +139,4 @@ export class JsonlSink implements ObservationSink {
     })();
     return this.closing;
   }
-}
-
-function maxTime(a: string, b: string): string {
-  return Date.parse(b) > Date.parse(a) ? b : a;
 }

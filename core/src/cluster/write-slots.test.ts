@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { WriteSlots } from './write-slots.js';
+
+describe('WriteSlots', () => {
+  it('hands a freed slot to a waiting live write before any background one', async () => {
+    const slots = new WriteSlots(1);
+    const order: string[] = [];
+    const first = await slots.acquire('background');
+    const bg = slots.acquire('background').then((release) => (order.push('background'), release));
+    const live = slots.acquire('live').then((release) => (order.push('live'), release));
+    expect(slots.queued).toEqual({ live: 1, background: 1 });
+    first();
+    (await live)();
+    (await bg)();
+    expect(order).toEqual(['live', 'background']);
+    expect(slots.queued).toEqual({ live: 0, background: 0 });
+  });
+
+  it('never runs more than its size at once, and a double release frees one slot', async () => {
+    const slots = new WriteSlots(2);
+    const a = await slots.acquire('live');
+    await slots.acquire('live');
+    let third = false;
+    const c = slots.acquire('live').then((r) => ((third = true), r));
+    await Promise.resolve();
+    expect(third).toBe(false);
+    a();
+    a();
+    (await c)();
+    expect(third).toBe(true);
+    expect(slots.queued.live).toBe(0);
+  });
+});
