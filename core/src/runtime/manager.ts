@@ -70,6 +70,8 @@ export class Manager {
       try {
         await r.start(abort.signal);
       } catch (err) {
+        this.started.delete(r);
+        abort.abort();
         this.log.error({ err, component: r.name }, 'component failed to start; stopping what started');
         await this.stopAll(runs);
         throw Object.assign(new Error(`${r.name} failed to start: ${(err as Error).message}`, { cause: err }), { code: (err as { code?: unknown }).code });
