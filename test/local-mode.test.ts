@@ -34,6 +34,18 @@ describe('local mode (the real command)', () => {
     await waitFor('the Observation in the log', () => proc!.logged(/^observation/).length > 0);
   });
 
+  it('exports Node.js process metrics under the standard names stock dashboards query', async () => {
+    const t = localProcess();
+    proc = t.proc;
+    await proc.start();
+    await proc.ready();
+    const text = await (await fetch(`${proc.url}/metrics`)).text();
+    expect(text).toMatch(/^process_cpu_seconds_total /m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
+    expect(text).toMatch(/^process_resident_memory_bytes /m);
+    expect(text).not.toMatch(/zenwatcher_process_/);
+  });
+
   it('keeps every event that got a 2xx when stopped with SIGTERM under load', async () => {
     const t = localProcess({ DEDUP_WINDOW_SECONDS: '0' });
     proc = t.proc;
