@@ -39,14 +39,31 @@ export const DeduplicationSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** `spec.webhook.auth`. */
+// An HTTP header name (RFC 9110 token characters a sender would use).
+const HeaderName = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$' });
+const ServiceAccountName = Type.String({ pattern: '^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 340 });
+
+/**
+ * `spec.webhook.auth`. One flat object, as the CRD's structural schema must be; which fields go
+ * with which `type` (and `preset`) is checked by `authSpecProblem` in http/auth/auth-spec.ts.
+ */
 export const WebhookAuthSchema = Type.Object(
   {
-    type: Type.Union([Type.Literal('none'), Type.Literal('bearer'), Type.Literal('hmac')]),
+    type: Type.Union([Type.Literal('none'), Type.Literal('bearer'), Type.Literal('hmac'), Type.Literal('token'), Type.Literal('basic'), Type.Literal('serviceAccount')]),
     secretRef: Type.Optional(Type.Object({ name: Type.String({ minLength: 1 }), key: Type.String({ minLength: 1 }) }, { additionalProperties: false })),
-    signatureHeader: Type.Optional(Type.String({ minLength: 1 })),
-    timestampHeader: Type.Optional(Type.String({ minLength: 1 })),
+    preset: Type.Optional(Type.Union([Type.Literal('zen'), Type.Literal('github'), Type.Literal('stripe'), Type.Literal('slack')])),
+    signatureHeader: Type.Optional(HeaderName),
+    signaturePrefix: Type.Optional(Type.String({ maxLength: 64 })),
+    payload: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    algorithm: Type.Optional(Type.Union([Type.Literal('sha256'), Type.Literal('sha512'), Type.Literal('sha1')])),
+    encoding: Type.Optional(Type.Union([Type.Literal('hex'), Type.Literal('base64')])),
+    timestampHeader: Type.Optional(HeaderName),
     toleranceSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400 })),
+    header: Type.Optional(HeaderName),
+    username: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
+    audiences: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { maxItems: 16 })),
+    serviceAccounts: Type.Optional(Type.Array(ServiceAccountName, { maxItems: 256 })),
+    serviceAccountNamespaces: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 }), { maxItems: 256 })),
   },
   { additionalProperties: false },
 );

@@ -3,27 +3,21 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import type { Pipeline, PipelineOutcome } from '../pipeline/pipeline.js';
 import type { RouteTable } from '../runtime/route-table.js';
-import { DEFAULT_SIGNATURE_HEADER, checkAuth, type SecretReader } from './webhook-auth.js';
+import { checkAuth, withoutCredentials, type SecretReader, type TokenReviewer } from './webhook-auth.js';
 
 export interface WebhookDeps {
   routes: RouteTable;
   pipeline: Pipeline;
   metrics: HostMetrics;
   secrets: SecretReader;
+  /** Cluster mode: reviews the bearer tokens of `serviceAccount` auth. */
+  tokenReviewer?: TokenReviewer;
   /** True while the host drains: new work gets 503. */
   draining: () => boolean;
   /** False until the sources are applied (Ingesters listed): an unknown path may still appear. */
   routesReady: () => boolean;
   /** How long a request may wait for its writes before it is answered 503 (ms). */
   writeTimeoutMs: number;
-}
-
-// Credentials are the host's business; a plugin never sees them (or logs them by accident).
-function withoutCredentials(headers: FastifyRequest['headers'], auth: { signatureHeader?: string; timestampHeader?: string } | undefined): FastifyRequest['headers'] {
-  const out = { ...headers };
-  delete out.authorization;
-  delete out[(auth?.signatureHeader ?? DEFAULT_SIGNATURE_HEADER).toLowerCase()];
-  return out;
 }
 
 function declaredFormat(contentType: string | undefined): BodyFormat {
@@ -51,11 +45,12 @@ export function webhookHandler(deps: WebhookDeps) {
     if (deps.draining()) return reply.code(503).header('retry-after', '5').send({ error: 'ShuttingDown', message: 'this replica is shutting down; retry' });
 
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const failure = checkAuth(instance.auth, instance.defaultNamespace, req.headers, raw, deps.secrets);
+    let failure = checkAuth(instance.auth, instance.defaultNamespace, req.headers, raw, deps);
+    if (failure instanceof Promise) failure = await failure;
     if (failure) {
-      deps.metrics.webhookAuthFailures.inc({ source, reason: failure });
-      instance.log.warn({ reason: failure, ip: req.ip }, 'webhook request refused');
-      return reply.code(401).header('www-authenticate', instance.auth?.type === 'bearer' ? 'Bearer' : 'HMAC-SHA256').send({ error: 'Unauthorized', reason: failure });
+      deps.metrics.webhookAuthFailures.inc({ source, reason: failure.reason });
+      instance.log.warn({ reason: failure.reason, detail: failure.detail, ip: req.ip }, 'webhook request refused');
+      return reply.code(failure.status).headers(failure.headers).send({ error: failure.status === 401 ? 'Unauthorized' : 'ServiceUnavailable', reason: failure.reason });
     }
 
     const plugin = instance.loaded.plugin;
@@ -74,6 +69,7 @@ export function webhookHandler(deps: WebhookDeps) {
     }
 
     const receivedAt = new Date().toISOString();
+    // Credentials are the host's business; a plugin never sees them (or logs them by accident).
     const events = await instance.handle(parsed.value, { headers: withoutCredentials(req.headers, instance.auth), receivedAt });
     if (events === undefined) return reply.code(500).send({ error: 'PluginError', message: `the ${source} plugin failed on this body; it was logged and counted` });
     const outcome = await deps.pipeline.process(instance, events, receivedAt, { priority: 'live', deadline: performance.now() + deps.writeTimeoutMs });

@@ -14,6 +14,7 @@ import {
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { SourceSpec, WebhookAuth } from '../config/source-spec.js';
+import { authSpecProblem } from '../http/webhook-auth.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import { pluginMetrics } from '../metrics/plugin-metrics.js';
 import { compileFilter, filterProblems, type EventFilter } from '../pipeline/event-filter.js';
@@ -112,10 +113,8 @@ export class SourceInstance implements PipelineSource {
     }
     const problems = filterProblems(opts.spec.filters);
     if (problems.length > 0) return { ok: false, reason: 'InvalidFilters', message: problems.join('\n') };
-    const auth = opts.spec.webhook?.auth;
-    if (auth && auth.type !== 'none' && !auth.secretRef) {
-      return { ok: false, reason: 'InvalidWebhook', message: `spec.webhook.auth.type is ${auth.type} but spec.webhook.auth.secretRef is missing: name the Secret (and key) holding the ${auth.type === 'bearer' ? 'token' : 'HMAC key'}` };
-    }
+    const authProblem = authSpecProblem(opts.spec.webhook?.auth);
+    if (authProblem) return { ok: false, reason: 'InvalidWebhook', message: authProblem };
     if (loaded.plugin.kind === 'informer' && opts.spec.webhook) {
       return { ok: false, reason: 'InvalidWebhook', message: `spec.webhook is set but "${loaded.plugin.name}" is an informer source, not a webhook` };
     }
