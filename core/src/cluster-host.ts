@@ -7,6 +7,7 @@ import { LeaseElector } from './cluster/lease-elector.js';
 import { ObservationGc } from './cluster/observation-gc.js';
 import { ObservationWriter } from './cluster/observation-writer.js';
 import { SecretCache } from './cluster/secret-cache.js';
+import { KubeTokenReviewer } from './cluster/token-reviewer.js';
 import type { HostConfig } from './config/host-config.js';
 import { HostError, HostErrorCodes } from './errors.js';
 import { createHost, type Host } from './host.js';
@@ -39,6 +40,8 @@ export async function createClusterHost(config: HostConfig, log: Logger, kc: Kub
     metrics,
     sink: writer,
     secrets,
+    // Its own client: reviews of unauthenticated senders' tokens never use the writes' rate budget.
+    tokenReviewer: new KubeTokenReviewer(new KubeHttp(kc, { qps: config.kube.qps, burst: config.kube.burst }), metrics.registry),
     defaultMetrics: options.defaultMetrics,
     runnables: (host) => {
       let status: IngesterStatusWriter | undefined;

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HostConfig } from './config/host-config.js';
 import { buildApp, type Readiness } from './http/app.js';
-import type { SecretReader } from './http/webhook-auth.js';
+import type { SecretReader, TokenReviewer } from './http/webhook-auth.js';
 import { createHostMetrics, type HostMetrics } from './metrics/host-metrics.js';
 import { DedupCache } from './pipeline/dedup-cache.js';
 import { Pipeline } from './pipeline/pipeline.js';
@@ -38,6 +38,8 @@ export interface HostOptions {
   /** Where Observations go; local mode's JSON-lines file when not given. */
   sink?: ObservationSink;
   secrets?: SecretReader;
+  /** Reviews bearer tokens for `serviceAccount` webhook auth (cluster mode). */
+  tokenReviewer?: TokenReviewer;
   /** Cluster mode's parts, started in order after the config-file sources, stopped in reverse. */
   runnables?: (host: Host) => Runnable[];
   defaultMetrics?: boolean;
@@ -88,6 +90,7 @@ export async function createHost(config: HostConfig, options: HostOptions): Prom
     routes,
     pipeline,
     secrets: options.secrets ?? noSecrets,
+    tokenReviewer: options.tokenReviewer,
     bodyLimitBytes: config.bodyLimitBytes,
     readiness,
     draining: () => draining,

@@ -8,13 +8,13 @@ import { CHART, chartValues, readText, type JsonObject } from './chart-files.ts'
 import { SCOPES, grantedRules, rbacRules } from './rbac-rules.ts';
 
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
-const CLUSTER_SCOPED = ['customresourcedefinitions', 'clusterpolicyreports', 'clusterreports', 'clusterconfigauditreports', 'namespaces', 'nodes'];
+const CLUSTER_SCOPED = ['customresourcedefinitions', 'clusterpolicyreports', 'clusterreports', 'clusterconfigauditreports', 'namespaces', 'nodes', 'tokenreviews'];
 
 describe('rbac-rules.yaml', () => {
-  it('has host and per-source lists, each in a known scope', () => {
+  it('has host, TokenReview and per-source lists, each in a known scope', () => {
     const r = rbacRules();
-    expect(Object.keys(r).sort()).toEqual(['host', 'sources']);
-    for (const lists of [r.host, ...Object.values(r.sources)]) {
+    expect(Object.keys(r).sort()).toEqual(['host', 'sources', 'webhookServiceAccountAuth']);
+    for (const lists of [r.host, r.webhookServiceAccountAuth, ...Object.values(r.sources)]) {
       for (const scope of Object.keys(lists)) expect(SCOPES as readonly string[]).toContain(scope);
       for (const rules of Object.values(lists)) {
         for (const rule of rules ?? []) {
@@ -32,7 +32,7 @@ describe('rbac-rules.yaml', () => {
   });
 
   it('grants the host what the design needs, and no more', () => {
-    const lines = grantedRules([]).map((g) => `${g.scope} ${g.group || 'core'}/${g.resource} ${g.verb}`);
+    const lines = grantedRules([], { serviceAccountAuth: false }).map((g) => `${g.scope} ${g.group || 'core'}/${g.resource} ${g.verb}`);
     expect(lines.sort()).toEqual(
       [
         ...['get', 'list', 'create', 'delete'].map((v) => `watched zen.kube-zen.io/observations ${v}`),
@@ -47,9 +47,16 @@ describe('rbac-rules.yaml', () => {
   });
 
   it('lets informer sources only read', () => {
-    const writes = grantedRules(Object.keys(rbacRules().sources)).filter((g) => !['get', 'list', 'watch'].includes(g.verb));
+    const writes = grantedRules(Object.keys(rbacRules().sources), { serviceAccountAuth: false }).filter((g) => !['get', 'list', 'watch'].includes(g.verb));
     // Only the host's own writes remain.
     expect(new Set(writes.map((g) => g.resource))).toEqual(new Set(['observations', 'observations/status', 'ingesters/status', 'events', 'leases']));
+  });
+
+  it('grants serviceAccount webhook auth exactly create on tokenreviews, cluster-wide, under its own values switch', () => {
+    const extra = grantedRules([]).filter((g) => !grantedRules([], { serviceAccountAuth: false }).some((h) => h.resource === g.resource && h.verb === g.verb && h.scope === g.scope));
+    expect(extra).toEqual([{ scope: 'cluster', group: 'authentication.k8s.io', resource: 'tokenreviews', verb: 'create' }]);
+    expect((chartValues().webhook as JsonObject).serviceAccountAuth).toEqual({ enabled: false });
+    expect(readText(join(CHART, 'templates/rbac.yaml'))).toMatch(/if \.Values\.webhook\.serviceAccountAuth\.enabled \}\}\n\{\{- \$cluster = concat \$cluster \$rules\.webhookServiceAccountAuth\.cluster/);
   });
 
   it('never grants Secrets or Leases cluster-wide', () => {

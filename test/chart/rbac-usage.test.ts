@@ -97,7 +97,8 @@ async function create(c: ZenCluster, path: string, body: Json): Promise<void> {
 
 /**
  * The scenario: two replicas watching the whole cluster (the chart's default), Ingesters for a
- * webhook source with bearer auth from a Secret and for every informer source (the harness's
+ * webhook source with bearer auth from a Secret, one with serviceAccount auth (TokenReview, the
+ * grant of webhook.serviceAccountAuth.enabled) and for every informer source (the harness's
  * cm-watch plugin too), a webhook finding created and merged from both pods, a SIGTERM
  * handover (lease release), and GC deleting an expired Observation on the new leader.
  */
@@ -116,6 +117,7 @@ async function runScenario(): Promise<void> {
 
   const ingesters: [string, Json][] = [
     ['hooks', { source: 'webhook', webhook: { auth: { type: 'bearer', secretRef: { name: 'hook-auth', key: 'token' } } } }],
+    ['in-cluster', { source: 'webhook', webhook: { auth: { type: 'serviceAccount', audiences: ['zen-watcher'], serviceAccountNamespaces: [ns] } } }],
     ['findings', { source: 'cm-watch' }],
     ['trivy', { source: 'trivy' }],
     ['kyverno', { source: 'kyverno' }],
@@ -152,6 +154,10 @@ async function runScenario(): Promise<void> {
   expect(await post(first, path, finding, 's3cret')).toMatchObject({ created: 1 });
   expect(await post(second, path, finding, 's3cret')).toMatchObject({ merged: 1 });
   expect(await post(first, path, finding, 's3cret')).toMatchObject({ deduped: 1 });
+  // A sender in the cluster, with a projected token: the pod asks TokenReview.
+  const projected = c.target.api!.issueToken(`system:serviceaccount:${ns}:sender`, { audiences: ['zen-watcher'] });
+  await waitFor('the serviceAccount route', async () => (await first.post(`/ingest/${ns}/in-cluster`, {})).status === 401);
+  expect(await post(first, `/ingest/${ns}/in-cluster`, { title: 'from a pod', severity: 'low', namespace: ns }, projected)).toMatchObject({ created: 1 });
   await waitFor('the finding counted 3 times', async () => (await observationsOf(c, 'webhook')).find((o) => o.spec.title === 'disk full')?.status?.count === 3);
 
   // Handover: the leader releases the lease on SIGTERM; the other leads at once.
@@ -187,7 +193,7 @@ describe.skipIf(fakeOnly('reads the test server’s request log'))('RBAC: what t
     console.info(`[rbac-usage] what the scenario used (${uses.length} rows):\n${table.join('\n')}`);
     // Sanity: the scenario did what it claims, so a missing row below means a missing grant.
     const used = new Set(uses.map(row));
-    for (const r of ['zen.kube-zen.io/observations create', 'zen.kube-zen.io/observations/status patch', 'zen.kube-zen.io/observations delete', 'coordination.k8s.io/leases update', 'core/secrets watch', 'aquasecurity.github.io/vulnerabilityreports watch', 'wgpolicyk8s.io/clusterpolicyreports watch']) {
+    for (const r of ['zen.kube-zen.io/observations create', 'zen.kube-zen.io/observations/status patch', 'zen.kube-zen.io/observations delete', 'coordination.k8s.io/leases update', 'core/secrets watch', 'aquasecurity.github.io/vulnerabilityreports watch', 'wgpolicyk8s.io/clusterpolicyreports watch', 'authentication.k8s.io/tokenreviews create']) {
       expect(used, r).toContain(r);
     }
 
@@ -198,6 +204,14 @@ describe.skipIf(fakeOnly('reads the test server’s request log'))('RBAC: what t
     ).toEqual([]);
     // Discovery and /version are open to every authenticated user (system:discovery).
     for (const r of nonResource) expect(r).toMatch(/^GET \/(api|apis|version)(\/|$)/);
+  });
+
+  it('needs the TokenReview grant for serviceAccount auth: without webhook.serviceAccountAuth it is missing', () => {
+    const release = cluster!.namespace;
+    const reviews = usesOf(records, users, namespaced).uses.filter((u) => u.resource === 'tokenreviews');
+    expect(reviews.map((u) => [u.verb, u.where])).toEqual([['create', '']]);
+    expect(reviews.every((u) => isGranted(u, grantedRules(), release))).toBe(true);
+    expect(reviews.some((u) => isGranted(u, grantedRules(undefined, { serviceAccountAuth: false }), release))).toBe(false);
   });
 
   it('uses Leases only in the release namespace', () => {

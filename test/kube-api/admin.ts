@@ -69,7 +69,7 @@ export class AdminApi {
         api.requests.reset();
         return {};
       case 'POST /tokens':
-        return { token: api.issueToken(String(body.user ?? 'zen-test')) };
+        return { token: api.issueToken(String(body.user ?? 'zen-test'), { audiences: body.audiences as string[] | undefined, expirationSeconds: body.expirationSeconds as number | undefined }) };
       case 'POST /faults/fail':
         return this.keep(f.fail(body as never));
       case 'POST /faults/latency':

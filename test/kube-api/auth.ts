@@ -3,11 +3,25 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Obj } from './resource-types.ts';
 
+/** What a real API server's service-account tokens are issued for when no audience is asked. */
+export const API_AUDIENCES = ['https://kubernetes.default.svc.cluster.local'];
+
 export interface Identity {
   user: string;
   uid: string;
   groups: string[];
   token: string;
+  /** Who the token is for (a projected token's `audience`); the API server's own by default. */
+  audiences: string[];
+  /** Epoch milliseconds after which the token is refused; none when unset. */
+  expiresAt?: number;
+}
+
+/** How to mint a token: like a TokenRequest's `audiences` and `expirationSeconds`. */
+export interface TokenOptions {
+  audiences?: string[];
+  /** Seconds from now; zero or negative mints a token that has already expired. */
+  expirationSeconds?: number;
 }
 
 function groupsFor(user: string): string[] {
@@ -22,9 +36,10 @@ function groupsFor(user: string): string[] {
 export class Tokens {
   private byToken = new Map<string, Identity>();
 
-  issue(user: string, token?: string): string {
+  issue(user: string, token?: string, options: TokenOptions = {}): string {
     const t = token ?? `zwt-${randomBytes(18).toString('base64url')}`;
-    this.byToken.set(t, { user, uid: randomUUID(), groups: groupsFor(user), token: t });
+    const expiresAt = options.expirationSeconds === undefined ? undefined : Date.now() + options.expirationSeconds * 1000;
+    this.byToken.set(t, { user, uid: randomUUID(), groups: groupsFor(user), token: t, audiences: options.audiences?.length ? [...options.audiences] : [...API_AUDIENCES], expiresAt });
     return t;
   }
 
@@ -36,19 +51,33 @@ export class Tokens {
     return this.byToken.get(token);
   }
 
+  /** The identity of a request's bearer token: only unexpired tokens for the API server itself. */
   fromHeader(authorization: string | undefined): Identity | undefined {
     if (!authorization) return undefined;
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    return m ? this.byToken.get(m[1]) : undefined;
+    const id = m ? this.byToken.get(m[1]) : undefined;
+    return id && this.verdict(id, API_AUDIENCES).ok ? id : undefined;
   }
 
-  /** authentication.k8s.io/v1 TokenReview: the spec comes back with the verdict in status. */
+  /** Whether `id` is valid now for one of `audiences`; the intersection, as the real authenticator computes it. */
+  private verdict(id: Identity, audiences: string[]): { ok: true; audiences: string[] } | { ok: false; error: string } {
+    if (id.expiresAt !== undefined && Date.now() >= id.expiresAt) return { ok: false, error: '[invalid bearer token, service account token has expired]' };
+    const common = audiences.filter((a) => id.audiences.includes(a));
+    if (common.length === 0) return { ok: false, error: `[invalid bearer token, token audiences ${JSON.stringify(id.audiences)} is invalid for the target audiences ${JSON.stringify(audiences)}]` };
+    return { ok: true, audiences: common };
+  }
+
+  /**
+   * authentication.k8s.io/v1 TokenReview: the spec comes back with the verdict in status. As on a
+   * real server, `spec.audiences` unset means the API server's own, and `status.audiences` is the
+   * intersection of the asked audiences and the token's.
+   */
   review(body: Obj): Obj {
     const token: string = body.spec?.token ?? '';
     const id = this.lookup(token);
-    const audiences: string[] | undefined = body.spec?.audiences;
-    const status: Obj = id ? { authenticated: true, user: { username: id.user, uid: id.uid, groups: id.groups } } : { user: {}, error: '[invalid bearer token, token lookup failed]' };
-    if (id && audiences?.length) status.audiences = audiences;
+    const asked: string[] = body.spec?.audiences?.length ? body.spec.audiences : API_AUDIENCES;
+    const v = id ? this.verdict(id, asked) : { ok: false as const, error: '[invalid bearer token, token lookup failed]' };
+    const status: Obj = id && v.ok ? { authenticated: true, user: { username: id.user, uid: id.uid, groups: id.groups }, audiences: v.audiences } : { user: {}, error: (v as { error: string }).error };
     return {
       kind: 'TokenReview',
       apiVersion: 'authentication.k8s.io/v1',

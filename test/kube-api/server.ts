@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AdminApi } from './admin.ts';
 import { ApiRegistry } from './api-registry.ts';
-import { Tokens } from './auth.ts';
+import { Tokens, type TokenOptions } from './auth.ts';
 import { CrdController } from './crd-controller.ts';
 import { SERVER_VERSION, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
 import { Faults } from './faults.ts';
@@ -131,9 +131,13 @@ export class KubeApi {
     return this.host.includes(':') ? `[${this.host}]` : this.host;
   }
 
-  /** Mint a bearer token for `user` (e.g. `system:serviceaccount:ns:name`). */
-  issueToken(user: string): string {
-    return this.tokens.issue(user);
+  /**
+   * Mint a bearer token for `user` (e.g. `system:serviceaccount:ns:name`). With `audiences` it is
+   * a projected token for those audiences only (refused by this server's own API, as by a real
+   * one); `expirationSeconds` bounds its life (≤ 0: already expired).
+   */
+  issueToken(user: string, options?: TokenOptions): string {
+    return this.tokens.issue(user, undefined, options);
   }
 
   /** Write a kubeconfig for this server; returns the token it carries. */
