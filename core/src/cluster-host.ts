@@ -8,6 +8,7 @@ import { ObservationGc } from './cluster/observation-gc.js';
 import { ObservationWriter } from './cluster/observation-writer.js';
 import { SecretCache } from './cluster/secret-cache.js';
 import { KubeTokenReviewer } from './cluster/token-reviewer.js';
+import { tlsSecretRefs } from './http/tls/tls-config.js';
 import type { HostConfig } from './config/host-config.js';
 import { HostError, HostErrorCodes } from './errors.js';
 import { createHost, type Host } from './host.js';
@@ -29,7 +30,7 @@ export async function createClusterHost(config: HostConfig, log: Logger, kc: Kub
   const writer = new ObservationWriter(http, config.writer, metrics, log.child({ component: 'writer' }));
   metrics.queueCapacity.set(config.writer.queueSize);
   const namespace = config.podNamespace || 'default';
-  const always = config.sources.flatMap((s) => (s.webhook?.auth?.secretRef ? [`${namespace}/${s.webhook.auth.secretRef.name}`] : []));
+  const always = [...config.sources.flatMap((s) => (s.webhook?.auth?.secretRef ? [`${namespace}/${s.webhook.auth.secretRef.name}`] : [])), ...tlsSecretRefs(config.webhook.tls, namespace)];
   const secrets = new SecretCache({ http, metrics, log: log.child({ component: 'secrets' }), always });
   // A shard also watches its own namespace: the chart's default Ingester lives there, and
   // Observations of cluster-scoped findings fall back to it, so GC must cover it too.

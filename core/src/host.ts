@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HostConfig } from './config/host-config.js';
 import { buildApp, type Readiness } from './http/app.js';
+import { webhookListeners } from './http/tls/webhook-listeners.js';
 import type { SecretReader, TokenReviewer } from './http/webhook-auth.js';
 import { createHostMetrics, type HostMetrics } from './metrics/host-metrics.js';
 import { DedupCache } from './pipeline/dedup-cache.js';
@@ -79,11 +80,12 @@ export async function createHost(config: HostConfig, options: HostOptions): Prom
   let flushTimer: NodeJS.Timeout | undefined;
 
   const readiness = (): Readiness => {
-    const waitingFor = started ? manager.waitingFor() : ['sources to start'];
+    const waitingFor = started ? [...listeners.waitingFor(), ...manager.waitingFor()] : ['sources to start'];
     if (draining) waitingFor.unshift('nothing: shutting down');
     return { ready: waitingFor.length === 0, waitingFor };
   };
 
+  const listeners = webhookListeners(config, { secrets: options.secrets, log, registry: metrics.registry });
   const app = buildApp({
     log,
     metrics,
@@ -91,6 +93,7 @@ export async function createHost(config: HostConfig, options: HostOptions): Prom
     pipeline,
     secrets: options.secrets ?? noSecrets,
     tokenReviewer: options.tokenReviewer,
+    https: listeners.https,
     bodyLimitBytes: config.bodyLimitBytes,
     readiness,
     draining: () => draining,
@@ -104,6 +107,7 @@ export async function createHost(config: HostConfig, options: HostOptions): Prom
     await manager.stop();
     await sources.stopAll();
     await app.close().catch(() => undefined);
+    await listeners.close();
     await sink.close().catch(() => undefined);
   };
 
@@ -132,6 +136,7 @@ export async function createHost(config: HostConfig, options: HostOptions): Prom
         flushTimer = setInterval(() => void pipeline.flush(), config.dedup.flushIntervalSeconds * 1000);
         flushTimer.unref();
         const address = await app.listen({ port: config.port, host: config.host });
+        await listeners.start(app, config.host);
         started = true;
         return address;
       } catch (err) {
@@ -155,6 +160,7 @@ export async function createHost(config: HostConfig, options: HostOptions): Prom
         // keep-alive clients would hold the server open until their timeout.
         const idle = setInterval(() => app.server.closeIdleConnections?.(), 50);
         await Promise.all([app.close().finally(() => clearInterval(idle)), stopping]);
+        await listeners.close();
         await sources.stopAll();
         await pipeline.flush();
         await sink.close();

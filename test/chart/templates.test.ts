@@ -114,7 +114,9 @@ describe('templates', () => {
     expect(deployment).toMatch(/- name: http\n\s+containerPort: 8080/);
     expect(deployment).toMatch(/livenessProbe:\n\s+httpGet:\n\s+path: \/healthz\n\s+port: http/);
     expect(deployment).toMatch(/readinessProbe:\n\s+httpGet:\n\s+path: \/readyz\n\s+port: http/);
-    expect(deployment).toContain('"name" "PORT" "value" "8080"');
+    // 8080 is PORT, or with webhook.tls.enabled the plain OPS_PORT next to HTTPS on 8443 (test/chart/webhook-tls.test.ts).
+    expect(deployment).toContain('"name" "PORT" "value" (ternary "8443" "8080" .Values.webhook.tls.enabled)');
+    expect(deployment).toContain('"name" "OPS_PORT" "value" "8080"');
     expect(deployment).toContain('"name" "ZW_MODE" "value" "cluster"');
   });
 });

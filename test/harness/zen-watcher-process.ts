@@ -62,6 +62,12 @@ export class ZenWatcherProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Where probes and /metrics are read: OPS_PORT when the env sets one (PORT may speak TLS), else PORT. */
+  get probeUrl(): string {
+    const ops = this.options.env.OPS_PORT;
+    return ops ? `http://127.0.0.1:${ops}` : this.url;
+  }
+
   get running(): boolean {
     return this.child !== undefined && this.exitCode === null && this.exitSignal === null;
   }
@@ -97,13 +103,13 @@ export class ZenWatcherProcess {
     );
     await waitFor(`${this.name} to listen`, async () => {
       if (!this.running) throw new GiveUp(`${this.name} exited (${this.exitCode ?? this.exitSignal}): ${this.stderr.join('\n')}`);
-      return (await fetch(`${this.url}/healthz`).then((r) => r.ok).catch(() => false)) || undefined;
+      return (await fetch(`${this.probeUrl}/healthz`).then((r) => r.ok).catch(() => false)) || undefined;
     }, { timeoutMs: 15_000, describe: () => ({ stderr: this.stderr.slice(-5), logs: this.logs.slice(-5) }) });
   }
 
   /** Waits until /readyz answers 200. */
   async ready(timeoutMs = 15_000): Promise<void> {
-    await waitFor(`${this.name} to be ready`, async () => (await fetch(`${this.url}/readyz`).then((r) => r.ok).catch(() => false)) || undefined, {
+    await waitFor(`${this.name} to be ready`, async () => (await fetch(`${this.probeUrl}/readyz`).then((r) => r.ok).catch(() => false)) || undefined, {
       timeoutMs,
       describe: () => ({ logs: this.logs.slice(-5), stderr: this.stderr.slice(-5) }),
     });
@@ -122,7 +128,7 @@ export class ZenWatcherProcess {
   }
 
   async samples(): Promise<Sample[]> {
-    return parsePrometheusText(await (await fetch(`${this.url}/metrics`)).text());
+    return parsePrometheusText(await (await fetch(`${this.probeUrl}/metrics`)).text());
   }
 
   async metric(name: string, labels: Record<string, string> = {}): Promise<number> {

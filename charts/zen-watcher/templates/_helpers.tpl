@@ -106,6 +106,12 @@ true
 {{- if and .Values.rbac.create .Values.rbac.namespaced (not (include "zen-watcher.watchNamespace" .)) -}}
 {{- fail "rbac.namespaced needs watchNamespace: the namespaces to grant Roles in" -}}
 {{- end -}}
+{{- if and .Values.webhook.tls.enabled (not .Values.webhook.tls.secretName) -}}
+{{- fail "webhook.tls.enabled needs webhook.tls.secretName: a kubernetes.io/tls Secret in the release namespace (e.g. from cert-manager)" -}}
+{{- end -}}
+{{- if and .Values.webhook.tls.clientCaSecretName (not .Values.webhook.tls.enabled) -}}
+{{- fail "webhook.tls.clientCaSecretName (mTLS) needs webhook.tls.enabled" -}}
+{{- end -}}
 {{- if and .Values.ingester.createDefaultK8sEvents (not (index .Values.sources "k8s-events").enabled) -}}
 {{- fail "ingester.createDefaultK8sEvents needs sources.k8s-events.enabled (the Ingester could not read Events)" -}}
 {{- end -}}

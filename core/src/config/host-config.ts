@@ -13,6 +13,22 @@ export const HostConfigSchema = Type.Object(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
       { default: 'info' },
     ),
+    opsPort: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
+    webhook: Type.Object(
+      {
+        tls: Type.Object(
+          {
+            secretName: Type.String({ default: '' }),
+            certFile: Type.String({ default: '' }),
+            keyFile: Type.String({ default: '' }),
+            clientCaSecretName: Type.String({ default: '' }),
+            clientCaFile: Type.String({ default: '' }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024 }),
     shutdownTimeoutSeconds: Seconds(10, 1, 300),
     podName: Type.String({ default: '' }),
@@ -63,3 +79,4 @@ export const HostConfigSchema = Type.Object(
 );
 
 export type HostConfig = Static<typeof HostConfigSchema>;
+export type TlsConfig = HostConfig['webhook']['tls'];

@@ -6,14 +6,21 @@ import { HostErrorCodes, HostError } from '../errors.js';
 import { HostConfigSchema, type HostConfig } from './host-config.js';
 import { parseDuration } from './duration.js';
 import { packageRoot } from '../package-root.js';
+import { tlsConfigProblems } from '../http/tls/tls-config.js';
 
 type EnvKind = 'string' | 'int' | 'number' | 'duration' | 'list' | 'bool';
 
 /** Environment variables of v1 keep their meaning; each maps onto one config path. */
 export const ENV_VARS: Record<string, { path: string; kind: EnvKind; doc: string }> = {
   ZW_MODE: { path: 'mode', kind: 'string', doc: 'auto (cluster when a kubeconfig or service account is found), local or cluster' },
-  PORT: { path: 'port', kind: 'int', doc: 'HTTP port for webhooks, probes and metrics' },
+  PORT: { path: 'port', kind: 'int', doc: 'HTTP port for webhooks, probes and metrics (HTTPS when webhook.tls names a certificate)' },
   HOST: { path: 'host', kind: 'string', doc: 'address to listen on' },
+  OPS_PORT: { path: 'opsPort', kind: 'int', doc: 'plain-HTTP port serving only /healthz, /readyz and /metrics (never /ingest), so probes and Prometheus need no certificate when TLS is on; 0: none' },
+  TLS_SECRET_NAME: { path: 'webhook.tls.secretName', kind: 'string', doc: 'cluster mode: Secret of type kubernetes.io/tls (tls.crt, tls.key) in POD_NAMESPACE; PORT then serves HTTPS, and a renewed Secret is served without a restart' },
+  TLS_CERT_FILE: { path: 'webhook.tls.certFile', kind: 'string', doc: 'PEM certificate chain file for HTTPS on PORT (with TLS_KEY_FILE; local mode, or a mounted Secret); re-read when it changes' },
+  TLS_KEY_FILE: { path: 'webhook.tls.keyFile', kind: 'string', doc: 'PEM private key file of TLS_CERT_FILE' },
+  TLS_CLIENT_CA_SECRET_NAME: { path: 'webhook.tls.clientCaSecretName', kind: 'string', doc: 'mTLS: Secret in POD_NAMESPACE whose ca.crt holds the CAs client certificates must chain to; clients without one are refused' },
+  TLS_CLIENT_CA_FILE: { path: 'webhook.tls.clientCaFile', kind: 'string', doc: 'mTLS: PEM file of the CAs client certificates must chain to (instead of TLS_CLIENT_CA_SECRET_NAME)' },
   LOG_LEVEL: { path: 'logLevel', kind: 'string', doc: 'fatal, error, warn, info, debug, trace or silent' },
   BODY_LIMIT_BYTES: { path: 'bodyLimitBytes', kind: 'int', doc: 'largest webhook body accepted (413 above)' },
   SHUTDOWN_TIMEOUT_SECONDS: { path: 'shutdownTimeoutSeconds', kind: 'duration', doc: 'time allowed to drain on SIGTERM' },
@@ -151,5 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { useD
   if (!(le.renewDeadlineSeconds < le.leaseDurationSeconds)) timing.push('  - leaderElection: renewDeadline must be shorter than leaseDuration');
   if (!(le.retryPeriodSeconds < le.renewDeadlineSeconds)) timing.push('  - leaderElection: retryPeriod must be shorter than renewDeadline');
   if (timing.length) throw new HostError(HostErrorCodes.HOST_CONFIG_INVALID, `invalid configuration:\n${timing.join('\n')}`);
+  const tls = tlsConfigProblems(config.webhook.tls);
+  if (tls.length) throw new HostError(HostErrorCodes.HOST_CONFIG_INVALID, `invalid configuration:\n${tls.map((p) => `  - ${p}`).join('\n')}`);
   return { config, file };
 }

@@ -1,3 +1,4 @@
+import type { ServerOptions as HttpsOptions } from 'node:https';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HostMetrics } from '../metrics/host-metrics.js';
@@ -14,6 +15,8 @@ export interface AppDeps extends WebhookDeps {
   metrics: HostMetrics;
   bodyLimitBytes: number;
   readiness: () => Readiness;
+  /** Serve HTTPS with these options (http/tls/webhook-listeners.ts); plain HTTP when unset. */
+  https?: HttpsOptions;
 }
 
 // JSON in all its spellings (application/json, application/cloudevents+json, ...) and NDJSON.
@@ -32,7 +35,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     bodyLimit: deps.bodyLimitBytes,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-  });
+    ...(deps.https ? { https: deps.https } : {}),
+  }) as unknown as FastifyInstance;
   app.removeAllContentTypeParsers();
   for (const types of [JSON_TYPES, NDJSON_TYPES]) app.addContentTypeParser(types, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
