@@ -11,7 +11,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { ENV_VARS, HostConfigSchema, SourceSpecSchema } from '@zen-watcher/core';
-import { resolveWithDefaults, watchedResources, type Plugin } from '@zen-watcher/sdk';
+import { type Plugin } from '@zen-watcher/sdk';
+import { resolveWithDefaults, watchedResources } from '@zen-watcher/sdk/host';
 
 /** Where the rendered document lives. */
 export const CONFIG_DOCS_PATH = fileURLToPath(new URL('../docs/configuration.md', import.meta.url));

@@ -57,8 +57,13 @@ export async function createClusterHost(config: HostConfig, log: Logger, kc: Kub
         stallSeconds: config.kube.watchStallSeconds,
         onHealth: (instance, health) => ingesters.reportHealth(instance.id, health),
         clusterScoped: config.kube.watchClusterScoped,
+        resolver: writer,
+        concurrency: config.kube.informerConcurrency,
       });
-      const gc = new ObservationGc({ http, scope, defaultTtlSeconds: config.observationTtlSeconds, intervalSeconds: config.gcIntervalSeconds, metrics, log: log.child({ component: 'gc' }) });
+      // A state-like source that runs keeps its findings' Observations while they are reported
+      // (it marks them resolved when not); only then does their TTL run.
+      const trackedSources = () => new Set(host.sources.all().filter((i) => i.loaded.plugin.kind === 'informer' && i.loaded.plugin.semantics !== 'event').map((i) => i.source));
+      const gc = new ObservationGc({ http, scope, defaultTtlSeconds: config.observationTtlSeconds, intervalSeconds: config.gcIntervalSeconds, metrics, log: log.child({ component: 'gc' }), trackedSources });
       const leadership = leadershipOf(config, host, supervisor, http, log);
       // Started in this order, stopped in reverse: the Secrets and Ingesters are there before
       // this pod can lead, and leadership is handed over before they go.

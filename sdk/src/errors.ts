@@ -8,24 +8,14 @@
  * ```
  */
 export const ErrorCodes = {
-  /** `definePlugin` was given something that is not a valid plugin. */
-  PLUGIN_INVALID: 'ZW_ERR_PLUGIN_INVALID',
   /** The plugin was built against a contract version this host does not know. */
   PLUGIN_API_VERSION: 'ZW_ERR_PLUGIN_API_VERSION',
   /** A plugin package could not be imported or has no plugin as its default export. */
   PLUGIN_LOAD: 'ZW_ERR_PLUGIN_LOAD',
   /** A plugin's `start` hook failed. */
   PLUGIN_START: 'ZW_ERR_PLUGIN_START',
-  /** A plugin hook threw or returned something that is not a list of events. */
-  PLUGIN_HOOK: 'ZW_ERR_PLUGIN_HOOK',
-  /** A plugin returned an event that does not match the SourceEvent schema. */
-  EVENT_INVALID: 'ZW_ERR_EVENT_INVALID',
   /** A plugin's configuration does not match its schema. */
   CONFIG_INVALID: 'ZW_ERR_CONFIG_INVALID',
-  /** A webhook body does not match the plugin's body schema. */
-  BODY_INVALID: 'ZW_ERR_BODY_INVALID',
-  /** An Ingester is invalid (unknown source, bad config, route conflict). */
-  INGESTER_INVALID: 'ZW_ERR_INGESTER_INVALID',
 } as const;
 
 /**

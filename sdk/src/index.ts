@@ -1,5 +1,8 @@
 /**
- * @zen-watcher/sdk — the contract between the zen-watcher host and its source plugins.
+ * @zen-watcher/sdk — the contract between the zen-watcher host and its source plugins:
+ * `definePlugin`, the plugin and context types, the `SourceEvent` a hook returns, the
+ * Observation it becomes, and the error codes the host reports about plugins. Helpers for
+ * writing plugins are in `@zen-watcher/sdk/helpers`, the test harness in `@zen-watcher/sdk/testing`.
  *
  * @example
  * ```ts
@@ -10,11 +13,9 @@
 export {
   PLUGIN_API_VERSION,
   definePlugin,
-  validatePluginShape,
-  assertApiVersion,
-  watchedResources,
   type Plugin,
   type WebhookPlugin,
+  type WebhookBatchPlugin,
   type InformerPlugin,
   type PluginContext,
   type PluginMetrics,
@@ -53,6 +54,3 @@ export {
   type ObservationStatus,
 } from './observation.js';
 export { ErrorCodes, ZenWatcherError, type ErrorCode, type SchemaIssue } from './errors.js';
-export { checkSchema, resolveWithDefaults, deepFreeze, formatIssues } from './schema-check.js';
-export { checkEvents, type InvalidEvent } from './event-check.js';
-export { parseWebhookBody, type ParsedBody } from './body-format.js';

@@ -68,7 +68,10 @@ export const ObservationSpecSchema = Type.Object({
 export const ObservationStatusSchema = Type.Object({
   count: Type.Integer({ minimum: 1 }),
   firstSeenAt: Type.Optional(Type.String({ format: 'date-time' })),
-  lastSeenAt: Type.String({ format: 'date-time' }),
+  /** Absent until the finding is seen again: it was last seen at `spec.detectedAt`. */
+  lastSeenAt: Type.Optional(Type.String({ format: 'date-time' })),
+  /** A state-like source no longer reports the finding (its report dropped it, or is gone). */
+  resolvedAt: Type.Optional(Type.String({ format: 'date-time' })),
 });
 
 /**

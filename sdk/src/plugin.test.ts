@@ -22,8 +22,15 @@ describe('definePlugin', () => {
   });
 
   it('names the package when the contract version is unknown', () => {
-    const p = { ...definePlugin({ name: 'x', kind: 'webhook', config: Type.Object({}), handle: () => [] }), apiVersion: 2 };
+    const p = { ...definePlugin({ name: 'x', kind: 'webhook', config: Type.Object({}), handle: () => [] }), apiVersion: 3 };
     expect(() => assertApiVersion(p, '@acme/zw-x')).toThrow(ZenWatcherError);
-    expect(() => assertApiVersion(p, '@acme/zw-x')).toThrow(/@acme\/zw-x.*version 2/);
+    expect(() => assertApiVersion(p, '@acme/zw-x')).toThrow(/@acme\/zw-x.*version 3/);
+  });
+
+  it('still runs contract 1 plugins that do not use what contract 2 removed, and says how to migrate the others', () => {
+    expect(() => assertApiVersion({ apiVersion: 1, kind: 'webhook' }, 'a')).not.toThrow();
+    expect(() => assertApiVersion({ apiVersion: 1, kind: 'informer', onEvent: (_t: unknown, _o: unknown, _c: unknown) => [] }, 'b')).not.toThrow();
+    const usesOld = { apiVersion: 1, kind: 'informer', onEvent: (_t: unknown, _o: unknown, _c: unknown, _old: unknown) => [] };
+    expect(() => assertApiVersion(usesOld, '@acme/zw-old')).toThrow(/@acme\/zw-old declares contract version 1.*drop `old` from onEvent/);
   });
 });

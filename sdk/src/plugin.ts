@@ -12,7 +12,7 @@ import type { SourceEvent } from './source-event.js';
  * plugin.apiVersion === PLUGIN_API_VERSION; // true for plugins built with this sdk
  * ```
  */
-export const PLUGIN_API_VERSION = 1 as const;
+export const PLUGIN_API_VERSION = 2 as const;
 
 /**
  * A pino-compatible logger: the object first, the message second.
@@ -117,6 +117,11 @@ export interface WebhookRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** When the host received the request, RFC 3339. */
   readonly receivedAt: string;
+  /**
+   * For a plugin with an `item` schema whose items came inside an envelope object (an audit
+   * `EventList`, an Alertmanager notification): that object without its items field.
+   */
+  readonly envelope?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -156,7 +161,7 @@ export type BodyFormat = 'json' | 'ndjson';
 
 /**
  * A source served over HTTP by every replica (`POST /ingest/<name>` unless an Ingester says
- * otherwise).
+ * otherwise), whose body is one document checked against `body`.
  *
  * @example
  * ```ts
@@ -167,9 +172,41 @@ export interface WebhookPlugin<C extends TSchema = TSchema, B extends TSchema = 
   kind: 'webhook';
   /** Schema the host validates the parsed body against before `handle`; 400 with the path on failure. */
   body?: B;
+  item?: undefined;
+  itemsField?: undefined;
   /** Body formats accepted; default `['json']`. */
   accepts?: readonly BodyFormat[];
   handle(body: Static<B>, ctx: PluginContext<Static<C>>, req: WebhookRequest): HookResult;
+}
+
+/**
+ * A webhook source whose bodies are batches of items (Falco alerts, audit events, alerts):
+ * the host checks each item against `item` on its own, hands `handle` the valid ones, and
+ * counts and reports the others (answering 2xx with the bad items' index and field, or 400 when
+ * none is valid), so one malformed item never costs the rest of its batch. Items arrive as a
+ * JSON array, as NDJSON lines, as one object, or inside an envelope object under `itemsField`
+ * (the envelope's other fields are in `req.envelope`).
+ *
+ * @example
+ * ```ts
+ * const audit = definePlugin({
+ *   name: 'my-audit', kind: 'webhook', accepts: ['json', 'ndjson'],
+ *   item: Type.Object({ auditID: Type.String(), verb: Type.String() }),
+ *   itemsField: 'items', // an EventList { kind, apiVersion, items: [...] }
+ *   handle: (events) => events.map((e) => ({ severity: 'info', category: 'security', eventType: 'api_call', title: e.verb, dedupKey: e.auditID })),
+ * });
+ * ```
+ */
+export interface WebhookBatchPlugin<C extends TSchema = TSchema, I extends TSchema = TSchema> extends PluginCommon<C> {
+  kind: 'webhook';
+  /** Schema of one item of a batch. */
+  item: I;
+  /** Where an envelope object holds its items (`items` for an audit EventList, `alerts` for Alertmanager). */
+  itemsField?: string;
+  body?: undefined;
+  /** Body formats accepted; default `['json']`. */
+  accepts?: readonly BodyFormat[];
+  handle(items: Static<I>[], ctx: PluginContext<Static<C>>, req: WebhookRequest): HookResult;
 }
 
 /**
@@ -196,8 +233,12 @@ export interface WatchedResource {
  * Kinds of informer callbacks: `add`, `update` and `delete` from the watch (and from a relist
  * after a 410, which the host diffs against what it knew); `sync` for every object of the first
  * list when a source starts — on start and on becoming leader — so a plugin can report the
- * findings that already exist. The host records sync findings idempotently (an existing
- * Observation is left as it is), so returning everything on sync is right.
+ * findings that already exist. A plugin returns every finding the object holds, whatever the
+ * type: the host remembers which findings each object produced (not the object) and writes only
+ * the new ones on `update`; `sync` findings are recorded idempotently (an existing Observation is
+ * left as it is). On `delete` the object is the last state the watch saw, or, when a relist no
+ * longer finds it, a tombstone holding only `apiVersion`, `kind` and `metadata` (name,
+ * namespace, uid, resourceVersion).
  *
  * @example
  * ```ts
@@ -254,7 +295,7 @@ export interface InformerPlugin<C extends TSchema = TSchema> extends PluginCommo
   kind: 'informer';
   resources: readonly WatchedResource[] | ((config: Readonly<Static<C>>) => readonly WatchedResource[]);
   semantics?: 'state' | 'event';
-  onEvent(type: InformerEventType, obj: KubeObject, ctx: PluginContext<Static<C>>, old?: KubeObject): HookResult;
+  onEvent(type: InformerEventType, obj: KubeObject, ctx: PluginContext<Static<C>>): HookResult;
 }
 
 /**
@@ -266,7 +307,7 @@ export interface InformerPlugin<C extends TSchema = TSchema> extends PluginCommo
  * function describe(p: Plugin) { return `${p.name} (${p.kind})`; }
  * ```
  */
-export type Plugin = (WebhookPlugin<TSchema, TSchema> | InformerPlugin<TSchema>) & { readonly apiVersion: number };
+export type Plugin = (WebhookPlugin<TSchema, TSchema> | WebhookBatchPlugin<TSchema, TSchema> | InformerPlugin<TSchema>) & { readonly apiVersion: number };
 
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
@@ -293,13 +334,16 @@ const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
  * });
  * ```
  */
+export function definePlugin<C extends TSchema, I extends TSchema>(
+  plugin: WebhookBatchPlugin<C, I>,
+): WebhookBatchPlugin<C, I> & { readonly apiVersion: typeof PLUGIN_API_VERSION };
 export function definePlugin<C extends TSchema, B extends TSchema>(
   plugin: WebhookPlugin<C, B>,
 ): WebhookPlugin<C, B> & { readonly apiVersion: typeof PLUGIN_API_VERSION };
 export function definePlugin<C extends TSchema>(
   plugin: InformerPlugin<C>,
 ): InformerPlugin<C> & { readonly apiVersion: typeof PLUGIN_API_VERSION };
-export function definePlugin(plugin: WebhookPlugin | InformerPlugin): Plugin {
+export function definePlugin(plugin: WebhookPlugin | WebhookBatchPlugin | InformerPlugin): Plugin {
   const problems = validatePluginShape(plugin);
   if (problems.length > 0) {
     const name = typeof plugin?.name === 'string' ? `"${plugin.name}"` : '(unnamed)';
@@ -331,6 +375,10 @@ export function validatePluginShape(plugin: unknown): string[] {
       const ok = Array.isArray(p.accepts) && p.accepts.length > 0 && p.accepts.every((f) => f === 'json' || f === 'ndjson');
       if (!ok) problems.push("accepts must be a non-empty list of 'json' | 'ndjson'");
     }
+    if (p.item !== undefined && p.body !== undefined) problems.push('give body (one document) or item (batches of items), not both');
+    if (p.itemsField !== undefined && (typeof p.itemsField !== 'string' || p.itemsField === '' || p.item === undefined)) {
+      problems.push('itemsField must be a field name, and needs an item schema');
+    }
   } else if (p.kind === 'informer') {
     if (typeof p.onEvent !== 'function') problems.push('an informer plugin needs an onEvent(type, obj, ctx) function');
     if (!Array.isArray(p.resources) && typeof p.resources !== 'function') {
@@ -345,7 +393,7 @@ export function validatePluginShape(plugin: unknown): string[] {
   for (const hook of ['start', 'stop'] as const) {
     if (p[hook] !== undefined && typeof p[hook] !== 'function') problems.push(`${hook} must be a function`);
   }
-  for (const schema of ['config', 'body'] as const) {
+  for (const schema of ['config', 'body', 'item'] as const) {
     if (p[schema] !== undefined && (typeof p[schema] !== 'object' || p[schema] === null)) {
       problems.push(`${schema} must be a typebox schema`);
     }
@@ -355,21 +403,26 @@ export function validatePluginShape(plugin: unknown): string[] {
 
 /**
  * Checks a loaded plugin's contract version; throws `ZW_ERR_PLUGIN_API_VERSION` naming the
- * package when this sdk does not know it.
+ * package when this sdk cannot run it. Contract 1 plugins still run where nothing they use
+ * changed: webhook plugins, and informer plugins whose `onEvent` does not take the fourth `old`
+ * parameter that contract 2 no longer gives (the host diffs findings itself).
  *
  * @example
  * ```ts
  * assertApiVersion(mod.default, '@acme/zen-watcher-plugin-foo');
  * ```
  */
-export function assertApiVersion(plugin: { apiVersion?: unknown; name?: unknown }, packageName: string): void {
-  if (plugin.apiVersion !== PLUGIN_API_VERSION) {
-    throw new ZenWatcherError(
-      ErrorCodes.PLUGIN_API_VERSION,
-      `plugin package ${packageName} declares contract version ${JSON.stringify(plugin.apiVersion)}, ` +
-        `this host supports ${PLUGIN_API_VERSION}; rebuild it with a matching @zen-watcher/sdk`,
-    );
-  }
+export function assertApiVersion(plugin: { apiVersion?: unknown; name?: unknown; kind?: unknown; onEvent?: unknown }, packageName: string): void {
+  if (plugin.apiVersion === PLUGIN_API_VERSION) return;
+  if (plugin.apiVersion === 1 && (plugin.kind === 'webhook' || (typeof plugin.onEvent === 'function' && plugin.onEvent.length < 4))) return;
+  const hint =
+    plugin.apiVersion === 1
+      ? 'contract 1 informer plugins receive the previous object as `old`, which contract 2 no longer gives (the host now writes only the new findings of an update itself): drop `old` from onEvent, return every finding the object holds, and rebuild with @zen-watcher/sdk 0.2 or later'
+      : 'rebuild it with a matching @zen-watcher/sdk';
+  throw new ZenWatcherError(
+    ErrorCodes.PLUGIN_API_VERSION,
+    `plugin package ${packageName} declares contract version ${JSON.stringify(plugin.apiVersion)}, this host supports ${PLUGIN_API_VERSION}; ${hint}`,
+  );
 }
 
 /**

@@ -60,6 +60,8 @@ export const LIMITS = {
   detailsBytes: 32 * 1024,
   /** Characters of the dedup key before it is hashed. */
   dedupKeyLength: 4096,
+  /** Items of one webhook batch (an array, NDJSON lines, an envelope's items); more is a 400. */
+  batchItems: 10_000,
 } as const;
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { Compile } from 'typebox/compile';
-import { checkSchema } from '@zen-watcher/sdk';
+import { checkSchema } from '@zen-watcher/sdk/host';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { SourceSpecSchema, type SourceSpec } from '../config/source-spec.js';

@@ -1,8 +1,10 @@
 import type { InformerEventType, KubeObject, WatchedResource } from '@zen-watcher/sdk';
 import type { Logger } from 'pino';
-import type { HostMetrics } from '../metrics/host-metrics.js';
 import { KubeApiError, type KubeHttp, type WatchEvent } from '../kube/kube-http.js';
 import { backoffMs, sleep } from '../kube/retry.js';
+import type { HostMetrics } from '../metrics/host-metrics.js';
+import { KeyedExecutor } from '../runtime/keyed-executor.js';
+import { Checkpoint } from './watch-checkpoint.js';
 
 /** How a runner is doing; becomes the Ingester's condition. */
 export interface RunnerHealth {
@@ -16,7 +18,7 @@ export interface RunnerHealth {
  * were refused for good: counted by the pipeline) or with `retry` when they could not be yet
  * (the write path gave up, e.g. while stopping): the runner then delivers it again after a pause.
  */
-export type InformerHandler = (type: InformerEventType, obj: KubeObject, old: KubeObject | undefined, sync: boolean) => Promise<'done' | 'retry'>;
+export type InformerHandler = (type: InformerEventType, obj: KubeObject, sync: boolean) => Promise<'done' | 'retry'>;
 
 export interface RunnerOptions {
   source: string;
@@ -26,6 +28,8 @@ export interface RunnerOptions {
   stallSeconds: number;
   /** Bounds of the page size of lists. */
   pageSize?: number;
+  /** Callbacks handled at once (different objects; one object's are always in order). Default 1. */
+  concurrency?: number;
   /**
    * Resume from this resourceVersion instead of listing (a new leader taking over an event
    * stream from the old leader's checkpoint): everything after it is replayed, including objects
@@ -42,9 +46,11 @@ export interface InformerRunnerDeps {
   log: Logger;
   /** Told when the runner's health changes (becomes the Ingester's condition). */
   onHealth?: (h: RunnerHealth) => void;
-  /** Told once the first list has been delivered (or the resume point taken). */
+  /** Told once every object of the first list has been handled (or the resume point taken). */
   onSynced?: () => void;
 }
+
+type ListPage = { items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } };
 
 function keyOf(o: KubeObject): string {
   return `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
@@ -63,15 +69,20 @@ export function gvrOf(r: WatchedResource): string {
  * honours Retry-After, and restarts a watch that has been silent longer than `stallSeconds`.
  * The first list (start, or takeover by a new leader) reports every object as `sync`: that is
  * the catch-up that makes a failover lose nothing for state-like sources.
+ *
+ * It keeps no objects: per object only its resourceVersion (a relist needs no more to tell new,
+ * changed and gone objects apart); lists are handled page by page; callbacks for different
+ * objects run concurrently (bounded), each object's in order.
  */
 export class InformerRunner {
-  private readonly known = new Map<string, KubeObject>();
+  private readonly known = new Map<string, string>();
   private rv = '';
+  private readonly done = new Checkpoint();
   private health: RunnerHealth = { ok: true };
   private loop?: Promise<void>;
   private readonly abort = new AbortController();
+  private readonly executor: KeyedExecutor;
   readonly gvr: string;
-
   private readonly http: KubeHttp;
   private readonly opts: RunnerOptions;
   private readonly handle: InformerHandler;
@@ -89,6 +100,7 @@ export class InformerRunner {
     this.onHealth = deps.onHealth ?? (() => undefined);
     this.onSynced = deps.onSynced ?? (() => undefined);
     this.gvr = gvrOf(deps.options.resource);
+    this.executor = new KeyedExecutor(Math.max(1, deps.options.concurrency ?? 1));
   }
 
   private get path(): string {
@@ -105,6 +117,7 @@ export class InformerRunner {
   async stop(): Promise<void> {
     this.abort.abort();
     await this.loop?.catch(() => undefined);
+    await this.executor.drained();
     // A stopped watch (lost leadership) must not keep exporting a last-event time that only
     // grows stale: staleness is the leader's to report.
     this.metrics.watchLastEvent.remove({ source: this.opts.source, gvr: this.gvr });
@@ -116,9 +129,9 @@ export class InformerRunner {
     this.onHealth(h);
   }
 
-  /** The resourceVersion up to which every event has been handed to the pipeline. */
+  /** The resourceVersion up to which every event has been handled (not only received). */
   get checkpoint(): string {
-    return this.rv;
+    return this.done.value;
   }
 
   private touch(): void {
@@ -136,14 +149,14 @@ export class InformerRunner {
     let first = true;
     if (this.opts.resumeFrom) {
       this.rv = this.opts.resumeFrom;
-      this.log.info({ gvr: this.gvr, namespace: this.opts.namespace, resourceVersion: this.rv }, 'resuming the event stream from the previous leader\'s checkpoint');
+      this.done.reset(this.rv);
+      this.log.info({ gvr: this.gvr, namespace: this.opts.namespace, resourceVersion: this.rv }, "resuming the event stream from the previous leader's checkpoint");
       this.onSynced();
     }
     while (!signal.aborted) {
       try {
         if (needList) {
           await this.list(first);
-          if (first) this.onSynced();
           first = false;
           needList = false;
         }
@@ -152,10 +165,8 @@ export class InformerRunner {
         const outcome = await this.watchOnce();
         failures = 0;
         if (signal.aborted) break;
-        if (outcome === 'expired') {
-          needList = true;
-          this.restarted('expired');
-        } else this.restarted(outcome);
+        if (outcome === 'expired') needList = true;
+        this.restarted(outcome);
       } catch (err) {
         if (signal.aborted) break;
         failures++;
@@ -180,36 +191,55 @@ export class InformerRunner {
     }
   }
 
-  /** Lists every page; the first list reports all as sync, later ones diff against what we knew. */
+  /**
+   * Lists page by page, handing each page's objects on before the next page is read: the first
+   * list reports all as `sync`; a relist reports what changed against the resourceVersions it
+   * knew, and a tombstone for each object no longer there.
+   */
   private async list(first: boolean): Promise<void> {
-    const seen = new Map<string, KubeObject>();
+    const seen = new Set<string>();
+    const handled: Promise<void>[] = [];
     let cont: string | undefined;
     let rv = '';
     do {
-      const page = await this.http.request<{ items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } }>({
+      const page = await this.http.request<ListPage>({
         method: 'GET',
         path: this.path,
         query: { limit: this.opts.pageSize ?? 500, continue: cont, labelSelector: this.opts.resource.labelSelector, fieldSelector: this.opts.resource.fieldSelector },
         signal: this.abort.signal,
       });
-      for (const item of page.items ?? []) seen.set(keyOf(item), item);
+      for (const item of page.items ?? []) {
+        const k = keyOf(item);
+        seen.add(k);
+        const before = this.known.get(k);
+        const now = item.metadata?.resourceVersion ?? '';
+        this.known.set(k, now);
+        if (first || before === undefined) handled.push((await this.deliver(first ? 'sync' : 'add', item, first)).done);
+        else if (before !== now) handled.push((await this.deliver('update', item, false)).done);
+      }
       cont = page.metadata?.continue || undefined;
       rv = page.metadata?.resourceVersion ?? rv;
     } while (cont);
     this.touch();
-    for (const [k, obj] of seen) {
-      const old = this.known.get(k);
-      if (first || !old) await this.deliver(first ? 'sync' : 'add', obj, undefined, first);
-      else if (old.metadata?.resourceVersion !== obj.metadata?.resourceVersion) await this.deliver('update', obj, old, false);
-      this.known.set(k, obj);
-    }
-    for (const [k, old] of this.known) {
-      if (!seen.has(k)) {
-        this.known.delete(k);
-        await this.deliver('delete', old, undefined, false);
-      }
+    for (const [k, lastRv] of [...this.known]) {
+      if (seen.has(k)) continue;
+      this.known.delete(k);
+      handled.push((await this.deliver('delete', this.tombstone(k, lastRv), false)).done);
     }
     this.rv = rv;
+    // The list is one step of the stream: its resourceVersion is reached once all of it is handled.
+    const step = this.done.begin(rv);
+    void Promise.all(handled).then(() => {
+      step();
+      if (first) this.onSynced();
+    });
+  }
+
+  /** What a relist hands on for an object that is gone: what a watch DELETED would have named. */
+  private tombstone(key: string, resourceVersion: string): KubeObject {
+    const [namespace, name] = key.split('/');
+    const r = this.opts.resource;
+    return { apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind, metadata: { name, ...(namespace ? { namespace } : {}), resourceVersion } };
   }
 
   /** One watch from `rv`; resolves with why it ended. */
@@ -271,32 +301,38 @@ export class InformerRunner {
       throw new KubeApiError(status.code ?? 500, 'WatchError', status.message ?? 'watch error');
     }
     if (e.type === 'BOOKMARK') {
-      if (rv) this.rv = rv;
+      if (rv) {
+        this.rv = rv;
+        this.done.begin(rv)();
+      }
       return;
     }
     const obj = e.object as KubeObject;
     const k = keyOf(obj);
-    const old = this.known.get(k);
-    if (e.type === 'DELETED') {
-      this.known.delete(k);
-      await this.deliver('delete', obj, old, false);
-    } else {
-      this.known.set(k, obj);
-      await this.deliver(old ? 'update' : 'add', obj, old, false);
-    }
+    const known = this.known.has(k);
+    if (e.type === 'DELETED') this.known.delete(k);
+    else this.known.set(k, rv ?? '');
+    const step = rv ? this.done.begin(rv) : () => undefined;
+    const { done } = await this.deliver(e.type === 'DELETED' ? 'delete' : known ? 'update' : 'add', obj, false);
+    void done.then(step);
     if (rv) this.rv = rv;
   }
 
   /**
-   * Hands one callback to its handler. The write path retries on its own until it lands, so
-   * this loop only turns when the handler could not finish (it was stopping, or its writes were
-   * abandoned): informer events are never dropped for backpressure.
+   * Hands one callback to its handler, concurrently with other objects' and after this
+   * object's previous one; resolves once admitted, with its completion. The write path retries
+   * on its own until it lands, so the loop inside only turns when the handler could not finish
+   * (it was stopping, or its writes were abandoned): informer events are never dropped for
+   * backpressure.
    */
-  private async deliver(type: InformerEventType, obj: KubeObject, old: KubeObject | undefined, sync: boolean): Promise<void> {
-    for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
-      if ((await this.handle(type, obj, old, sync)) === 'done') return;
-      this.log.debug({ gvr: this.gvr, object: keyOf(obj), attempt }, 'informer event not recorded yet; delivering it again');
-      await sleep(backoffMs(attempt, 500, 15_000), this.abort.signal);
-    }
+  private async deliver(type: InformerEventType, obj: KubeObject, sync: boolean): Promise<{ done: Promise<void> }> {
+    const { done } = await this.executor.submit(keyOf(obj), async () => {
+      for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
+        if ((await this.handle(type, obj, sync)) === 'done') return;
+        this.log.debug({ gvr: this.gvr, object: keyOf(obj), attempt }, 'informer event not recorded yet; delivering it again');
+        await sleep(backoffMs(attempt, 500, 15_000), this.abort.signal);
+      }
+    });
+    return { done: done.catch((err: unknown) => this.log.error({ err, gvr: this.gvr, object: keyOf(obj) }, 'informer callback failed')) };
   }
 }

@@ -5,7 +5,8 @@ import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Runnable } from '../runtime/manager.js';
 import type { SourceInstance } from '../runtime/source-instance.js';
 import type { SourceRegistry } from '../runtime/source-registry.js';
-import { InformerRunner, type RunnerHealth } from './informer-runner.js';
+import { FindingTracker, type FindingResolver } from './finding-tracker.js';
+import { InformerRunner, type InformerHandler, type RunnerHealth } from './informer-runner.js';
 
 /** Health of one informer instance's runners, for its Ingester's status. */
 export type InstanceHealth = (instance: SourceInstance, health: RunnerHealth) => void;
@@ -20,6 +21,10 @@ export interface InformerSupervisorOptions {
   onHealth: InstanceHealth;
   /** False when RBAC is namespaced (WATCH_CLUSTER_SCOPED=false): cluster-scoped reads would be Forbidden. */
   clusterScoped: boolean;
+  /** Marks findings resolved (the Observation writer). */
+  resolver: FindingResolver;
+  /** Callbacks of one watch handled at once (different objects). */
+  concurrency: number;
 }
 
 /**
@@ -48,9 +53,9 @@ export class InformerSupervisor implements Runnable {
     this.signal = signal;
     this.unsubscribe = this.opts.sources.onInformerChange(({ added, removed }) => {
       if (removed) void this.stopInstance(removed.id);
-      if (added && this.signal && !this.signal.aborted) this.startInstance(added);
+      if (added && this.signal && !this.signal.aborted) void this.startInstance(added);
     });
-    for (const instance of this.opts.sources.all()) if (instance.kind === 'informer') this.startInstance(instance);
+    for (const instance of this.opts.sources.all()) if (instance.kind === 'informer') void this.startInstance(instance);
   }
 
   /**
@@ -70,13 +75,22 @@ export class InformerSupervisor implements Runnable {
     await Promise.all([...this.runners.keys()].map((id) => this.stopInstance(id)));
   }
 
-  private startInstance(instance: SourceInstance): void {
+  private async startInstance(instance: SourceInstance): Promise<void> {
     if (this.runners.has(instance.id)) return;
     const { opts } = this;
-    const namespaces = instance.scope.length > 0 ? instance.scope : [undefined];
     const list: InformerRunner[] = [];
+    this.runners.set(instance.id, list);
+    const signal = AbortSignal.any([this.signal!, instance.signal]);
+    const plugin = instance.loaded.plugin;
+    const eventLike = plugin.kind === 'informer' && plugin.semantics === 'event';
+    // State-like sources are diffed by the host (findings per object, not objects); their
+    // catch-up starts from a list of what is already recorded.
+    const tracker = eventLike ? undefined : new FindingTracker({ http: opts.http, instance, pipeline: opts.pipeline, resolver: opts.resolver, log: instance.log.child({ component: 'findings' }) });
+    if (tracker) await tracker.loadExisting(signal);
+    if (signal.aborted || this.runners.get(instance.id) !== list) return;
+    const namespaces = instance.scope.length > 0 ? instance.scope : [undefined];
     const healthBy = new Map<InformerRunner, RunnerHealth>();
-    const eventLike = instance.loaded.plugin.kind === 'informer' && instance.loaded.plugin.semantics === 'event';
+    let unsynced = 0;
     for (const resource of instance.resources()) {
       if (resource.namespaced === false && !opts.clusterScoped) {
         // Namespaced RBAC cannot read cluster-scoped reports; an unrestricted deployment does.
@@ -85,16 +99,21 @@ export class InformerSupervisor implements Runnable {
       }
       for (const namespace of resource.namespaced === false ? [undefined] : namespaces) {
         const key = `${instance.id}|${resource.group}/${resource.version}/${resource.plural}|${namespace ?? ''}`;
+        const gvr = `${resource.group}/${resource.version}/${resource.plural}`;
+        const handle: InformerHandler = tracker
+          ? (type, obj, sync) => tracker.handle(gvr, type, obj, sync)
+          : async (type, obj, sync) => {
+              const events = await instance.onEvent(type, obj);
+              if (!events || events.length === 0) return 'done';
+              const outcome = await opts.pipeline.process(instance, events, new Date().toISOString(), { sync, priority: 'background', signal: instance.signal, tenant: instance.id });
+              // Written, or refused for good (counted by the pipeline): either way this watch goes on.
+              return outcome.kind === 'retryAfter' ? 'retry' : 'done';
+            };
+        unsynced++;
         const runner: InformerRunner = new InformerRunner({
           http: opts.http,
-          options: { source: instance.source, resource, namespace, stallSeconds: opts.stallSeconds, resumeFrom: eventLike ? this.resume[key] : undefined },
-          handle: async (type, obj, old, sync) => {
-            const events = await instance.onEvent(type, obj, old);
-            if (!events || events.length === 0) return 'done';
-            const outcome = await opts.pipeline.process(instance, events, new Date().toISOString(), { sync, priority: 'background', signal: instance.signal });
-            // Written, or refused for good (counted by the pipeline): either way this watch goes on.
-            return outcome.kind === 'retryAfter' ? 'retry' : 'done';
-          },
+          options: { source: instance.source, resource, namespace, stallSeconds: opts.stallSeconds, concurrency: opts.concurrency, resumeFrom: eventLike ? this.resume[key] : undefined },
+          handle,
           metrics: opts.metrics,
           log: instance.log.child({ component: 'informer' }),
           onHealth: (h) => {
@@ -102,13 +121,17 @@ export class InformerSupervisor implements Runnable {
             const bad = [...healthBy.values()].find((x) => !x.ok);
             opts.onHealth(instance, bad ?? { ok: true });
           },
+          onSynced: () => {
+            if (--unsynced === 0) {
+              instance.log.info({ ...tracker?.size }, 'informer source caught up');
+              void tracker?.finishCatchUp();
+            }
+          },
         });
         list.push(runner);
         if (eventLike) this.keys.set(runner, key);
       }
     }
-    this.runners.set(instance.id, list);
-    const signal = AbortSignal.any([this.signal!, instance.signal]);
     for (const r of list) r.start(signal);
     opts.log.info({ instance: instance.id, source: instance.source, runners: list.map((r) => r.gvr) }, 'informer source started');
   }

@@ -1,4 +1,5 @@
-import { checkSchema, type KubeObject } from '@zen-watcher/sdk';
+import { type KubeObject } from '@zen-watcher/sdk';
+import { checkSchema } from '@zen-watcher/sdk/host';
 import type { Logger } from 'pino';
 import { SourceSpecSchema, type SourceSpec } from '../config/source-spec.js';
 import type { KubeHttp } from '../kube/kube-http.js';

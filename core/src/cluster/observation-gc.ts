@@ -1,4 +1,4 @@
-import type { Observation } from '@zen-watcher/sdk';
+import { LABELS, type Observation } from '@zen-watcher/sdk';
 import type { Logger } from 'pino';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import { KubeApiError, type KubeHttp } from '../kube/kube-http.js';
@@ -13,12 +13,19 @@ export interface ObservationGcOptions {
   intervalSeconds: number;
   metrics: HostMetrics;
   log: Logger;
+  /**
+   * Sources whose findings are tracked while they run (state-like informers): their
+   * Observations expire `ttl` after `status.resolvedAt`, and not while still reported.
+   */
+  trackedSources?: () => ReadonlySet<string>;
 }
 
 /**
  * Leader-only garbage collection: every interval, pages through Observations in scope and
- * deletes those past `ttlSecondsAfterCreation` (their own, else the default), each delete
- * preconditioned on the uid it saw so a recreated Observation of the same name is spared.
+ * deletes those past their TTL (`ttlSecondsAfterCreation`, their own, else the default), each
+ * delete preconditioned on the uid it saw so a recreated Observation of the same name is
+ * spared. The TTL of a state-like source's finding runs from when it was resolved: a
+ * vulnerability still in its report is never collected.
  */
 export class ObservationGc implements Runnable {
   readonly name = 'gc';
@@ -53,6 +60,7 @@ export class ObservationGc implements Runnable {
   async sweep(signal?: AbortSignal): Promise<number> {
     let deleted = 0;
     const now = Date.now();
+    const tracked = this.opts.trackedSources?.() ?? new Set<string>();
     const paths = this.opts.scope.length
       ? this.opts.scope.map((ns) => `/apis/zen.kube-zen.io/v1alpha1/namespaces/${ns}/observations`)
       : ['/apis/zen.kube-zen.io/v1alpha1/observations'];
@@ -63,8 +71,8 @@ export class ObservationGc implements Runnable {
         for (const obs of page.items ?? []) {
           if (signal?.aborted) return deleted;
           const ttl = obs.spec?.ttlSecondsAfterCreation ?? this.opts.defaultTtlSeconds;
-          const created = Date.parse(obs.metadata.creationTimestamp ?? '');
-          if (!Number.isFinite(created) || ttl <= 0 || created + ttl * 1000 > now) continue;
+          const since = expiresFrom(obs, tracked);
+          if (since === undefined || !Number.isFinite(since) || ttl <= 0 || since + ttl * 1000 > now) continue;
           try {
             await this.opts.http.request({
               method: 'DELETE',
@@ -83,4 +91,15 @@ export class ObservationGc implements Runnable {
     }
     return deleted;
   }
+}
+
+/**
+ * When an Observation's TTL starts: at `status.resolvedAt` once its state-like source stopped
+ * reporting it; never while a running state-like source still reports it (undefined); else at
+ * creation (webhook and event-like findings, and those of a source no longer running).
+ */
+function expiresFrom(obs: Observation, tracked: ReadonlySet<string>): number | undefined {
+  if (obs.status?.resolvedAt) return Date.parse(obs.status.resolvedAt);
+  if (tracked.has(obs.spec?.source ?? obs.metadata.labels?.[LABELS.source] ?? '')) return undefined;
+  return Date.parse(obs.metadata.creationTimestamp ?? '');
 }

@@ -18,6 +18,14 @@ export interface WriterOptions {
   maxAttempts?: number;
 }
 
+/** How far a create got, shared by its retries. */
+interface CreateProgress {
+  created: boolean;
+  resourceVersion?: string;
+  /** The API server read the new Observation back with the CRD's default status (count 1). */
+  defaulted?: boolean;
+}
+
 /** Why an operation gave up: the outcome to hand back, already decided. */
 class GaveUp extends Error {
   constructor(readonly outcome: Exclude<WriteOutcome, { kind: 'created' | 'merged' }>) {
@@ -50,7 +58,7 @@ export class ObservationWriter implements ObservationSink {
   upsert(obs: Observation, change: CountChange, options: WriteOptions): Promise<WriteOutcome> {
     // Shared across retries: once the create went through, a retry only writes the status (a
     // second POST would 409 and count this one occurrence twice).
-    const progress: { created: boolean; resourceVersion?: string } = { created: false };
+    const progress: CreateProgress = { created: false };
     return this.enqueue(options, () => this.doUpsert(obs, change, progress));
   }
 
@@ -83,7 +91,7 @@ export class ObservationWriter implements ObservationSink {
     this.inflight++;
     this.metrics.queueDepth.set(this.inflight);
     try {
-      const release = await this.slots.acquire(options.priority);
+      const release = await this.slots.acquire(options.priority, options.tenant);
       try {
         return { kind: await this.withRetries(op, options) };
       } finally {
@@ -119,7 +127,7 @@ export class ObservationWriter implements ObservationSink {
     }
   }
 
-  private async doUpsert(obs: Observation, change: CountChange, progress: { created: boolean; resourceVersion?: string }): Promise<'created' | 'merged'> {
+  private async doUpsert(obs: Observation, change: CountChange, progress: CreateProgress): Promise<'created' | 'merged'> {
     const { namespace, name } = obs.metadata;
     const t0 = performance.now();
     try {
@@ -127,6 +135,7 @@ export class ObservationWriter implements ObservationSink {
         const created = await this.http.request<Observation>({ method: 'POST', path: `${BASE}/${namespace}/observations`, body: { ...obs, status: undefined } });
         progress.created = true;
         progress.resourceVersion = created.metadata?.resourceVersion;
+        progress.defaulted = created.status?.count === 1;
       }
     } catch (err) {
       if (!(err instanceof KubeApiError && err.status === 409)) throw err;
@@ -134,19 +143,39 @@ export class ObservationWriter implements ObservationSink {
       this.metrics.writeDuration.observe({ operation: 'merge' }, (performance.now() - t0) / 1000);
       return 'merged';
     }
-    // The status subresource ignores status on create; it is written by its own request, checked
-    // against the version we created. If someone merged in between (another pod, or a second
-    // event of this batch), they counted our Observation as 1 while it had no status: add the
-    // rest of ours to theirs instead of overwriting their count.
-    const status: ObservationStatus = { ...obs.status!, count: initialCount(change), lastSeenAt: change.lastSeenAt };
-    try {
-      await this.patchStatus(namespace, name, status, progress.resourceVersion);
-    } catch (err) {
-      if (!(err instanceof KubeApiError && err.status === 409)) throw err;
-      await this.mergeStatus(namespace, name, remainderAfterFirst(change));
+    // A first sighting costs this one request: the CRD's status default reads back as count 1
+    // (the create's own answer says so). Only a create carrying more (repeats folded into it, an
+    // Event's own count), or an API server that does not default the status (an old CRD), needs
+    // the status written by its own request, checked against the version we created. If someone
+    // merged in between (another pod, or a second event of this batch), they counted our
+    // Observation as 1: add the rest of ours to theirs instead of overwriting their count.
+    const count = initialCount(change);
+    if (!(count === 1 && progress.defaulted)) {
+      const status: ObservationStatus = { ...obs.status!, count, lastSeenAt: change.lastSeenAt };
+      try {
+        await this.patchStatus(namespace, name, status, progress.resourceVersion);
+      } catch (err) {
+        if (!(err instanceof KubeApiError && err.status === 409)) throw err;
+        await this.mergeStatus(namespace, name, remainderAfterFirst(change));
+      }
     }
     this.metrics.writeDuration.observe({ operation: 'create' }, (performance.now() - t0) / 1000);
     return 'created';
+  }
+
+  /**
+   * Marks an Observation resolved: its state-like source no longer reports the finding. One
+   * request, no read: setting the time is idempotent. An Observation already gone is fine.
+   */
+  resolve(namespace: string, name: string, source: string, signal?: AbortSignal): Promise<WriteOutcome> {
+    return this.enqueue({ priority: 'background', signal, tenant: source }, async () => {
+      try {
+        await this.http.request({ method: 'PATCH', path: `${BASE}/${namespace}/observations/${name}/status`, body: { status: { resolvedAt: new Date().toISOString() } }, contentType: MERGE_PATCH });
+      } catch (err) {
+        if (!(err instanceof KubeApiError && err.status === 404)) throw err;
+      }
+      return 'merged';
+    });
   }
 
   private patchStatus(namespace: string, name: string, status: ObservationStatus, resourceVersion?: string): Promise<unknown> {
@@ -159,9 +188,11 @@ export class ObservationWriter implements ObservationSink {
   private async mergeStatus(namespace: string, name: string, change: CountChange): Promise<void> {
     for (let attempt = 0; attempt < 10; attempt++) {
       const current = await this.http.request<Observation>({ method: 'GET', path: `${BASE}/${namespace}/observations/${name}` });
-      const s: ObservationStatus = current.status ?? { count: 1, lastSeenAt: current.spec.detectedAt, firstSeenAt: current.spec.detectedAt };
+      const s: ObservationStatus = current.status ?? { count: 1 };
+      // Seen again: a finding its report had dropped is open again.
+      const reopened = s.resolvedAt !== undefined && !isNoop(change) ? { resolvedAt: null } : {};
       try {
-        await this.patchStatus(namespace, name, { ...s, ...applyChange(s, change) }, current.metadata.resourceVersion);
+        await this.patchStatus(namespace, name, { ...s, ...applyChange({ count: s.count, lastSeenAt: s.lastSeenAt ?? current.spec.detectedAt }, change), ...reopened } as ObservationStatus, current.metadata.resourceVersion);
         return;
       } catch (err) {
         if (!(err instanceof KubeApiError && err.status === 409)) throw err;

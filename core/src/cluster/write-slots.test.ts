@@ -16,6 +16,21 @@ describe('WriteSlots', () => {
     expect(slots.queued).toEqual({ live: 0, background: 0 });
   });
 
+  it('serves background tenants in turn, not one tenant\'s whole backlog first', async () => {
+    const slots = new WriteSlots(1);
+    const order: string[] = [];
+    const first = await slots.acquire('background', 'a');
+    const waits = [['a', 1], ['a', 2], ['a', 3], ['b', 1], ['b', 2]].map(([tenant, n]) =>
+      slots.acquire('background', String(tenant)).then((release) => {
+        order.push(`${tenant}${n}`);
+        release();
+      }),
+    );
+    first();
+    await Promise.all(waits);
+    expect(order).toEqual(['a1', 'b1', 'a2', 'b2', 'a3']);
+  });
+
   it('never runs more than its size at once, and a double release frees one slot', async () => {
     const slots = new WriteSlots(2);
     const a = await slots.acquire('live');

@@ -1,31 +1,55 @@
 /**
  * Concurrency slots toward the API server, served live first: a webhook sender is waiting on a
- * live write, while a background write (informer catch-up, count flushes) only delays a relist.
- * Within a priority, waiters are served in order.
+ * live write, while a background write (informer catch-up, resolutions, count flushes) only
+ * delays a relist. Live waiters are served in order; background waiters round-robin between
+ * tenants (source instances), so one Ingester's big relist does not hold up another's.
  */
 export class WriteSlots {
   private active = 0;
-  private readonly waiting = { live: [] as (() => void)[], background: [] as (() => void)[] };
+  private readonly live: (() => void)[] = [];
+  private readonly background = new Map<string, (() => void)[]>();
+  private backgroundCount = 0;
 
   constructor(private readonly size: number) {}
 
   /** Resolves with a release function once a slot is free. */
-  async acquire(priority: 'live' | 'background'): Promise<() => void> {
-    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting[priority].push(resolve));
-    else this.active++;
+  async acquire(priority: 'live' | 'background', tenant = ''): Promise<() => void> {
+    if (this.active >= this.size) {
+      await new Promise<void>((resolve) => {
+        if (priority === 'live') this.live.push(resolve);
+        else {
+          const queue = this.background.get(tenant) ?? [];
+          queue.push(resolve);
+          this.background.set(tenant, queue);
+          this.backgroundCount++;
+        }
+      });
+    } else this.active++;
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiting.live.shift() ?? this.waiting.background.shift();
+      const next = this.live.shift() ?? this.nextBackground();
       // The slot passes straight to the next waiter; only an idle slot is given back.
       if (next) next();
       else this.active--;
     };
   }
 
+  private nextBackground(): (() => void) | undefined {
+    // A Map iterates in insertion order: take from the first tenant, then move it to the back.
+    for (const [tenant, queue] of this.background) {
+      const next = queue.shift()!;
+      this.background.delete(tenant);
+      if (queue.length > 0) this.background.set(tenant, queue);
+      this.backgroundCount--;
+      return next;
+    }
+    return undefined;
+  }
+
   /** Writes waiting for a slot, by priority. */
   get queued(): { live: number; background: number } {
-    return { live: this.waiting.live.length, background: this.waiting.background.length };
+    return { live: this.live.length, background: this.backgroundCount };
   }
 }

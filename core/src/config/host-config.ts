@@ -56,8 +56,9 @@ export const HostConfigSchema = Type.Object(
     ),
     kube: Type.Object(
       {
-        qps: Type.Number({ exclusiveMinimum: 0, maximum: 100_000, default: 50 }),
-        burst: Type.Integer({ minimum: 1, maximum: 100_000, default: 100 }),
+        qps: Type.Number({ exclusiveMinimum: 0, maximum: 100_000, default: 200 }),
+        burst: Type.Integer({ minimum: 1, maximum: 100_000, default: 400 }),
+        informerConcurrency: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
         watchStallSeconds: Seconds(300, 1),
         watchClusterScoped: Type.Boolean({ default: true }),
       },
@@ -66,7 +67,7 @@ export const HostConfigSchema = Type.Object(
     writer: Type.Object(
       {
         queueSize: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 10_000 }),
-        concurrency: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
+        concurrency: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
         webhookTimeoutSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 300, default: 8 }),
       },
       { additionalProperties: false, default: {} },

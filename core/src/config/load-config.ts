@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { resolveWithDefaults, type SchemaIssue } from '@zen-watcher/sdk';
+import { type SchemaIssue } from '@zen-watcher/sdk';
+import { resolveWithDefaults } from '@zen-watcher/sdk/host';
 import { HostErrorCodes, HostError } from '../errors.js';
 import { HostConfigSchema, type HostConfig } from './host-config.js';
 import { parseDuration } from './duration.js';
@@ -39,6 +40,7 @@ export const ENV_VARS: Record<string, { path: string; kind: EnvKind; doc: string
   LEADER_ELECTION_RETRY_PERIOD: { path: 'leaderElection.retryPeriodSeconds', kind: 'duration', doc: 'how often candidates try the lease' },
   KUBE_QPS: { path: 'kube.qps', kind: 'number', doc: 'client-side request rate limit toward the API server' },
   KUBE_BURST: { path: 'kube.burst', kind: 'int', doc: 'client-side burst' },
+  INFORMER_CONCURRENCY: { path: 'kube.informerConcurrency', kind: 'int', doc: 'informer callbacks handled at once per watch (different objects; one object in order)' },
   WATCH_STALL_SECONDS: { path: 'kube.watchStallSeconds', kind: 'duration', doc: 'restart a watch silent for this long' },
   WATCH_CLUSTER_SCOPED: { path: 'kube.watchClusterScoped', kind: 'bool', doc: 'watch cluster-scoped resources (ClusterPolicyReports...); false with namespaced RBAC' },
   WRITE_QUEUE_SIZE: { path: 'writer.queueSize', kind: 'int', doc: 'Observation writes waiting; webhooks get 429 beyond it' },

@@ -1,4 +1,5 @@
 import type { ServerOptions as HttpsOptions } from 'node:https';
+import { JSON_CONTENT_TYPE, NDJSON_CONTENT_TYPE } from '@zen-watcher/sdk/host';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HostMetrics } from '../metrics/host-metrics.js';
@@ -19,9 +20,6 @@ export interface AppDeps extends WebhookDeps {
   https?: HttpsOptions;
 }
 
-// JSON in all its spellings (application/json, application/cloudevents+json, ...) and NDJSON.
-const JSON_TYPES = /^application\/(?:[\w.-]+\+)?json(?:\s*;|$)/i;
-const NDJSON_TYPES = /^application\/(?:x-)?(?:ndjson|jsonl|json-seq|x-json-stream)(?:\s*;|$)/i;
 
 /**
  * The HTTP surface: probes, metrics and the webhook dispatcher. Built without listening, so tests
@@ -38,7 +36,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     ...(deps.https ? { https: deps.https } : {}),
   }) as unknown as FastifyInstance;
   app.removeAllContentTypeParsers();
-  for (const types of [JSON_TYPES, NDJSON_TYPES]) app.addContentTypeParser(types, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // JSON in all its spellings and NDJSON, as @zen-watcher/sdk/testing reads them.
+  for (const types of [JSON_CONTENT_TYPE, NDJSON_CONTENT_TYPE]) app.addContentTypeParser(types, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {

@@ -1,4 +1,4 @@
-import { checkSchema, parseWebhookBody, type BodyFormat } from '@zen-watcher/sdk';
+import { readWebhookBody } from '@zen-watcher/sdk/host';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import type { Pipeline, PipelineOutcome } from '../pipeline/pipeline.js';
@@ -18,10 +18,6 @@ export interface WebhookDeps {
   routesReady: () => boolean;
   /** How long a request may wait for its writes before it is answered 503 (ms). */
   writeTimeoutMs: number;
-}
-
-function declaredFormat(contentType: string | undefined): BodyFormat {
-  return contentType && /ndjson|jsonl|json-seq|x-json-stream/i.test(contentType) ? 'ndjson' : 'json';
 }
 
 /**
@@ -54,34 +50,34 @@ export function webhookHandler(deps: WebhookDeps) {
     }
 
     const plugin = instance.loaded.plugin;
-    const accepts = plugin.kind === 'webhook' ? (plugin.accepts ?? ['json']) : ['json' as const];
-    const parsed = parseWebhookBody(raw.toString('utf8'), accepts, declaredFormat(req.headers['content-type']));
-    if (!parsed.ok) {
-      deps.metrics.dropped.inc({ source, reason: 'unparseable_body' });
-      return reply.code(400).send({ error: 'BadRequest', message: parsed.message, issues: [{ path: '/', message: parsed.message }] });
+    if (plugin.kind !== 'webhook') return reply.code(404).send({ error: 'NotFound', message: `no source is served at ${req.url.split('?')[0]}` });
+    // The same reading as @zen-watcher/sdk/testing: content type, JSON/NDJSON, body or per-item schema.
+    const read = readWebhookBody(plugin, raw.toString('utf8'), req.headers['content-type']);
+    if (!read.ok) {
+      deps.metrics.dropped.inc({ source, reason: read.status === 415 ? 'unsupported_media_type' : read.issues.length > 0 && read.issues[0].path !== '/' ? 'invalid_body' : 'unparseable_body' });
+      return reply.code(read.status).send({ error: read.status === 415 ? 'UnsupportedMediaType' : 'BadRequest', message: read.message, issues: read.issues });
     }
-    if (plugin.kind === 'webhook' && plugin.body) {
-      const issues = checkSchema(plugin.body, parsed.value);
-      if (issues.length > 0) {
-        deps.metrics.dropped.inc({ source, reason: 'invalid_body' });
-        return reply.code(400).send({ error: 'BadRequest', message: `body does not match the ${source} schema at ${issues[0].path}: ${issues[0].message}`, issues: issues.slice(0, 20) });
-      }
+    if (read.invalidItems > 0) {
+      deps.metrics.dropped.inc({ source, reason: 'invalid_item' }, read.invalidItems);
+      instance.log.warn({ invalidItems: read.invalidItems, received: read.received, issues: read.issues.slice(0, 5) }, 'items of a batch do not match the schema; the rest were kept');
     }
 
     const receivedAt = new Date().toISOString();
     // Credentials are the host's business; a plugin never sees them (or logs them by accident).
-    const events = await instance.handle(parsed.value, { headers: withoutCredentials(req.headers, instance.auth), receivedAt });
+    const events = await instance.handle(read.body, { headers: withoutCredentials(req.headers, instance.auth), receivedAt, envelope: read.envelope });
     if (events === undefined) return reply.code(500).send({ error: 'PluginError', message: `the ${source} plugin failed on this body; it was logged and counted` });
     const outcome = await deps.pipeline.process(instance, events, receivedAt, { priority: 'live', deadline: performance.now() + deps.writeTimeoutMs });
-    return answer(reply, outcome);
+    return answer(reply, outcome, read.invalidItems > 0 ? { received: read.received, invalid: read.invalidItems, issues: read.issues } : undefined);
   };
 }
 
 /** Maps what the pipeline made of a request to the answer: the pipeline decided, we only say it. */
-function answer(reply: FastifyReply, outcome: PipelineOutcome) {
+function answer(reply: FastifyReply, outcome: PipelineOutcome, partial?: { received: number; invalid: number; issues: unknown[] }) {
   switch (outcome.kind) {
     case 'written':
-      return reply.code(200).send(outcome.result);
+      // A batch with bad items is still a success for the good ones (the audit backend, Falco
+      // and most senders drop a batch they get a 4xx for): the bad ones are named here.
+      return reply.code(200).send(partial ? { ...outcome.result, ...partial } : outcome.result);
     case 'retryAfter': {
       const status = outcome.reason === 'queue_full' ? 429 : 503;
       return reply.code(status).header('retry-after', String(outcome.seconds)).send({ error: retryError[outcome.reason], message: outcome.message });

@@ -35,9 +35,20 @@ describe('POST /ingest/<source>', () => {
     await start();
     const res = await host!.app.inject({ method: 'POST', url: '/ingest/alert', headers: json, payload: { id: 42 } });
     expect(res.statusCode).toBe(400);
-    expect(res.json().issues.map((i: { path: string }) => i.path)).toContain('/');
-    const nested = await host!.app.inject({ method: 'POST', url: '/ingest/alert', headers: json, payload: [{ id: 'ok' }, { id: 'x'.repeat(101) }] });
-    expect(nested.statusCode).toBe(400);
+    expect(res.json().issues.map((i: { path: string }) => i.path)).toEqual(['/id']);
+    expect(res.json().message).toMatch(/^the body does not match the alert schema at \/id: /);
+  });
+
+  it('keeps the valid items of a batch, answers 200 naming the bad ones, and counts them', async () => {
+    const { file } = await start();
+    const res = await host!.app.inject({ method: 'POST', url: '/ingest/alert', headers: json, payload: [{ id: 'ok' }, { id: 'x'.repeat(101) }, { id: 'fine' }] });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ received: 3, created: 2, invalid: 1, issues: [{ index: 1, path: '/id' }] });
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(2);
+    expect((await host!.app.inject('/metrics')).body).toMatch(/zen_watcher_events_dropped_total\{source="alert",reason="invalid_item"\} 1/);
+    const allBad = await host!.app.inject({ method: 'POST', url: '/ingest/alert', headers: json, payload: [{ id: 1 }, { nope: true }] });
+    expect(allBad.statusCode).toBe(400);
+    expect(allBad.json().message).toMatch(/^item 0 does not match the alert schema at \/id: .*\(and 1 more item\(s\)\)/);
   });
 
   it('answers 400 for malformed JSON and for prototype-pollution keys', async () => {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import { changeOf, combine, type CountChange } from './count-change.js';
 import type { DedupCache } from './dedup-cache.js';
-import type { EventFilter } from './event-filter.js';
+import type { EventFilter, FilterReason } from './event-filter.js';
 import { dedupKeyOf, toObservation } from './normalize.js';
 import type { ObservationSink, PendingCount, RejectReason, RetryReason, WriteOptions, WriteOutcome } from './ports.js';
 
@@ -45,6 +45,16 @@ export interface PreparedWrite {
   change: CountChange;
   /** Events of the batch folded into this write. */
   events: number;
+}
+
+/** One event normalised: the Observation it becomes, keyed `namespace/name`, and why it is filtered. */
+export interface NormalizedEvent {
+  key: string;
+  obs: Observation;
+  change: CountChange;
+  filtered?: FilterReason;
+  /** The source counts this finding itself (an Event's `count`). */
+  selfCounted: boolean;
 }
 
 /** A batch after filtering, normalising and dedup: the writes it needs, by `namespace/name`. */
@@ -89,27 +99,38 @@ export class Pipeline {
    * count, not concurrent writes racing on one Observation.
    */
   prepare(src: PipelineSource, events: readonly SourceEvent[], receivedAt: string, options: { sync?: boolean } = {}): PreparedBatch {
+    return this.batch(src, events.map((e) => this.normalize(src, e, receivedAt, options.sync === true)), options.sync === true);
+  }
+
+  /**
+   * One event as the Observation it becomes (its `namespace/name` is `key`), with the filter's
+   * verdict; nothing is counted yet. An informer source uses it to tell, by key, which of an
+   * object's findings are new before any of them is counted or written.
+   */
+  normalize(src: PipelineSource, event: SourceEvent, receivedAt: string, sync: boolean): NormalizedEvent {
+    const obs = toObservation(event, dedupKeyOf(event, src.dedup.fields), {
+      source: src.source,
+      defaultNamespace: src.defaultNamespace,
+      scope: src.scope,
+      ttlSecondsAfterCreation: src.ttlSecondsAfterCreation,
+      receivedAt,
+    });
+    const filtered = src.filter(event);
+    return { key: `${obs.metadata.namespace}/${obs.metadata.name}`, obs, change: changeOf(event.count, sync, obs.spec.detectedAt), ...(filtered ? { filtered } : {}), selfCounted: event.count !== undefined };
+  }
+
+  /** Counts the filtered, absorbs repeats, folds the rest into one write per Observation. */
+  batch(src: PipelineSource, items: readonly NormalizedEvent[], sync: boolean): PreparedBatch {
     const { metrics, dedup } = this.deps;
-    const result: PipelineResult = { received: events.length, created: 0, merged: 0, deduped: 0, filtered: 0 };
+    const result: PipelineResult = { received: items.length, created: 0, merged: 0, deduped: 0, filtered: 0 };
     const writes = new Map<string, PreparedWrite>();
-    const sync = options.sync === true;
-    for (const event of events) {
-      const reason = src.filter(event);
-      if (reason) {
+    for (const { key, obs, change, filtered, selfCounted } of items) {
+      if (filtered) {
         result.filtered++;
-        metrics.filtered.inc({ source: src.source, reason });
+        metrics.filtered.inc({ source: src.source, reason: filtered });
         continue;
       }
-      const obs = toObservation(event, dedupKeyOf(event, src.dedup.fields), {
-        source: src.source,
-        defaultNamespace: src.defaultNamespace,
-        scope: src.scope,
-        ttlSecondsAfterCreation: src.ttlSecondsAfterCreation,
-        receivedAt,
-      });
-      const key = `${obs.metadata.namespace}/${obs.metadata.name}`;
-      const change = changeOf(event.count, sync, obs.status!.lastSeenAt);
-      if (sync && event.count === undefined && dedup.has(obs.metadata)) continue;
+      if (sync && !selfCounted && dedup.has(obs.metadata)) continue;
       if (!sync && src.dedup.enabled && dedup.absorb(obs.metadata, change)) {
         result.deduped++;
         metrics.deduped.inc({ source: src.source });

@@ -34,6 +34,8 @@ export interface WriteOptions {
   /** `performance.now()` by which the write must be done; past it the outcome is `retryAfter`. */
   deadline?: number;
   signal?: AbortSignal;
+  /** Who a background write is for (a source instance): background slots go round-robin between them. */
+  tenant?: string;
 }
 
 /**

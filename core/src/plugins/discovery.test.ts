@@ -31,7 +31,8 @@ describe('plugin discovery', () => {
   });
 
   it.each([
-    ['an unknown contract version', `export default { apiVersion: 2, name: 'x', kind: 'webhook', handle: () => [] };`, /@acme\/zw-bad declares contract version 2/],
+    ['an unknown contract version', `export default { apiVersion: 9, name: 'x', kind: 'webhook', handle: () => [] };`, /@acme\/zw-bad declares contract version 9/],
+    ['a contract 1 informer that reads old', `export default { apiVersion: 1, name: 'x', kind: 'informer', resources: [], onEvent: (type, obj, ctx, old) => [] };`, /@acme\/zw-bad declares contract version 1.*drop \`old\`/],
     ['an import that throws', `throw new Error('missing native module');`, /@acme\/zw-bad failed to load: missing native module/],
     ['no plugin as default export', `export const foo = 1;`, /@acme\/zw-bad does not export a plugin/],
     ['a malformed plugin', `export default { apiVersion: 1, name: 'X Y', kind: 'webhook' };`, /@acme\/zw-bad.*kebab-case.*handle/],

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ErrorCodes, ZenWatcherError, assertApiVersion, validatePluginShape, type Plugin } from '@zen-watcher/sdk';
+import { ErrorCodes, ZenWatcherError, type Plugin } from '@zen-watcher/sdk';
+import { assertApiVersion, validatePluginShape } from '@zen-watcher/sdk/host';
 import { packageRoot } from '../package-root.js';
 import { BUNDLED_PLUGINS } from './bundled.js';
 

@@ -1,16 +1,5 @@
-import {
-  ErrorCodes,
-  checkEvents,
-  formatIssues,
-  resolveWithDefaults,
-  watchedResources,
-  type InformerEventType,
-  type KubeObject,
-  type PluginContext,
-  type SourceEvent,
-  type WatchedResource,
-  type WebhookRequest,
-} from '@zen-watcher/sdk';
+import { ErrorCodes, ZenWatcherError, type InformerEventType, type KubeObject, type PluginContext, type SourceEvent, type WatchedResource, type WebhookRequest } from '@zen-watcher/sdk';
+import { checkEvents, formatIssues, guardHook, logInvalid, resolveWithDefaults, watchedResources } from '@zen-watcher/sdk/host';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { SourceSpec, WebhookAuth } from '../config/source-spec.js';
@@ -93,7 +82,8 @@ export class SourceInstance implements PipelineSource {
       signal: this.abort.signal,
       emit: (events) => {
         const { valid, invalid } = checkEvents(Array.isArray(events) ? events : [events]);
-        this.countInvalid(invalid.length, invalid[0]?.issues);
+        logInvalid(this.source, log, invalid);
+        if (invalid.length > 0) opts.metrics.dropped.inc({ source: this.source, reason: 'invalid_event' }, invalid.length);
         if (valid.length > 0) opts.emit(this, valid);
       },
     };
@@ -144,9 +134,7 @@ export class SourceInstance implements PipelineSource {
     try {
       await this.loaded.plugin.start?.(this.ctx as never);
     } catch (err) {
-      throw Object.assign(new Error(`plugin "${this.source}" (${this.loaded.packageName}) failed to start: ${(err as Error).message}`, { cause: err }), {
-        code: ErrorCodes.PLUGIN_START,
-      });
+      throw new ZenWatcherError(ErrorCodes.PLUGIN_START, `plugin "${this.source}" (${this.loaded.packageName}) failed to start: ${(err as Error).message}`, { cause: err });
     }
     this.started = true;
   }
@@ -162,37 +150,28 @@ export class SourceInstance implements PipelineSource {
     }
   }
 
-  /** Runs `handle` on a parsed, schema-checked body. Undefined means the hook threw (counted). */
+  /** Runs `handle` on a read, schema-checked body. Undefined means the hook threw (counted). */
   async handle(body: unknown, req: WebhookRequest): Promise<SourceEvent[] | undefined> {
     const p = this.loaded.plugin;
     if (p.kind !== 'webhook') return [];
-    return this.guard('handle', () => p.handle(body, this.ctx as never, req));
+    return this.guard('handle', () => (p.handle as (b: unknown, c: unknown, r: WebhookRequest) => unknown)(body, this.ctx, req));
   }
 
   /** Runs `onEvent` for one informer callback. Undefined means the hook threw (counted). */
-  async onEvent(type: InformerEventType, obj: KubeObject, old?: KubeObject): Promise<SourceEvent[] | undefined> {
+  async onEvent(type: InformerEventType, obj: KubeObject): Promise<SourceEvent[] | undefined> {
     const p = this.loaded.plugin;
     if (p.kind !== 'informer') return [];
-    return this.guard('onEvent', () => p.onEvent(type, obj, this.ctx as never, old));
+    return this.guard('onEvent', () => p.onEvent(type, obj, this.ctx as never));
   }
 
+  // The same guard (and log lines) as the testing harness: a throw loses this input's events.
   private async guard(hook: string, run: () => unknown): Promise<SourceEvent[] | undefined> {
-    let returned: unknown;
-    try {
-      returned = await run();
-    } catch (err) {
+    const r = await guardHook(this.source, hook, this.log, run);
+    if (r.error !== undefined) {
       this.opts.metrics.dropped.inc({ source: this.source, reason: 'plugin_error' });
-      this.log.error({ err, hook }, `plugin "${this.source}" ${hook} threw; its events for this input are dropped`);
       return undefined;
     }
-    const { valid, invalid } = checkEvents(returned);
-    this.countInvalid(invalid.length, invalid[0]?.issues);
-    return valid;
-  }
-
-  private countInvalid(n: number, issues?: readonly { path: string; message: string }[]): void {
-    if (n === 0) return;
-    this.opts.metrics.dropped.inc({ source: this.source, reason: 'invalid_event' }, n);
-    this.log.warn({ count: n, issues }, `plugin "${this.source}" returned events that break the SourceEvent schema; dropped`);
+    if (r.invalid.length > 0) this.opts.metrics.dropped.inc({ source: this.source, reason: 'invalid_event' }, r.invalid.length);
+    return r.events;
   }
 }

@@ -87,7 +87,7 @@ export class JsonlSink implements ObservationSink {
   private async write(obs: Observation): Promise<void> {
     const line = `${JSON.stringify(obs)}\n`;
     const s = obs.status!;
-    this.known.set(this.key(obs.metadata.namespace, obs.metadata.name), { line, count: s.count, firstSeenAt: s.firstSeenAt, lastSeenAt: s.lastSeenAt });
+    this.known.set(this.key(obs.metadata.namespace, obs.metadata.name), { line, count: s.count, firstSeenAt: s.firstSeenAt, lastSeenAt: s.lastSeenAt ?? obs.spec.detectedAt });
     await this.append(line);
   }
 

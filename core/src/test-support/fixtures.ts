@@ -15,12 +15,8 @@ export const alertPlugin = definePlugin({
   kind: 'webhook',
   accepts: ['json', 'ndjson'],
   config: Type.Object({ prefix: Type.String({ default: '', maxLength: 10 }) }, { additionalProperties: false }),
-  body: Type.Union([
-    Type.Object({ id: Type.String({ maxLength: 100 }), severity: Type.Optional(Type.String()), ns: Type.Optional(Type.String()), count: Type.Optional(Type.Integer({ minimum: 1 })) }),
-    Type.Array(Type.Object({ id: Type.String({ maxLength: 100 }), severity: Type.Optional(Type.String()), ns: Type.Optional(Type.String()), count: Type.Optional(Type.Integer({ minimum: 1 })) }), { maxItems: 1000 }),
-  ]),
-  handle(body, ctx) {
-    const items = Array.isArray(body) ? body : [body];
+  item: Type.Object({ id: Type.String({ maxLength: 100 }), severity: Type.Optional(Type.String()), ns: Type.Optional(Type.String()), count: Type.Optional(Type.Integer({ minimum: 1 })) }),
+  handle(items, ctx) {
     return items.map((a) => {
       if (a.id === 'throw') throw new Error('plugin bug');
       return {

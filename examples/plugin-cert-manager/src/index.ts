@@ -29,8 +29,8 @@ function skipper(ctx: PluginContext<unknown>) {
 
 /**
  * The cert-manager source: an informer on `certificates.cert-manager.io/v1`. Certificates are
- * state (`semantics: 'state'`): `add` and `sync` return every finding a Certificate holds now,
- * `update` only those the previous version did not hold, `delete` none. Expiry is judged when an
+ * state (`semantics: 'state'`): every callback but `delete` returns every finding a Certificate
+ * holds now, and the host writes only those it did not hold before. Expiry is judged when an
  * event arrives; hooks keep no timers.
  *
  * @example
@@ -52,7 +52,7 @@ const certManager = definePlugin({
     const problems = configProblems(ctx.config);
     if (problems.length > 0) throw new Error(`invalid config: ${problems.join('; ')}`);
   },
-  onEvent(type, obj, ctx, old) {
+  onEvent(type, obj, ctx) {
     if (type === 'delete') return [];
     const skip = skipper(ctx);
     const read = readCertificate(obj);
@@ -62,18 +62,8 @@ const certManager = definePlugin({
     }
     const { certificate } = read;
     for (const problem of read.problems) skip(problem, `${certificate.namespace}/${certificate.name}`);
-    const now = Date.now();
-    const events = certificateFindings(certificate, ctx.config, now);
-    if (type !== 'update' || !old) return events;
-
-    const previous = readCertificate(old);
-    if (!previous.ok) return events;
-    // The previous version is judged as of the newest time it holds (it was written then or
-    // later), not as of now: an expiry threshold crossed since then is new, though notAfter is
-    // not. At worst a finding already reported by a relist in between is counted once more.
-    const asOf = Math.min(previous.certificate.asOf ?? 0, now);
-    const before = new Set(certificateFindings(previous.certificate, ctx.config, asOf).map((e) => e.dedupKey));
-    return events.filter((e) => !before.has(e.dedupKey));
+    // Every finding the Certificate holds now; the host writes only those it did not hold.
+    return certificateFindings(certificate, ctx.config, Date.now());
   },
 });
 

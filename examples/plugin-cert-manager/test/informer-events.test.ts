@@ -22,6 +22,27 @@ const keys = async (events: InformerInput[]) => {
   return r.events.map((e) => e.dedupKey);
 };
 
+/**
+ * What an update writes through the host: `old` is delivered first (at `oldAt`, when the host
+ * would have seen it; default now), then `object`; the host remembers the findings `old`
+ * yielded and writes only the ones it did not.
+ */
+async function updateKeys(old: InformerInput['object'], object: InformerInput['object'], oldAt?: string): Promise<string[]> {
+  const now = Date.now();
+  const timed: typeof certManager = {
+    ...certManager,
+    onEvent: (type, obj, ctx) => {
+      vi.setSystemTime(type === 'add' && oldAt ? new Date(oldAt) : new Date(now));
+      return certManager.onEvent(type, obj, ctx);
+    },
+  };
+  const seen = (await runInformer(timed, { events: [{ type: 'add', object: old }] })).written.length;
+  const r = await runInformer(timed, { events: [{ type: 'add', object: old }, { type: 'update', object }] });
+  expect(r.errors).toEqual([]);
+  expect(r.invalid).toEqual([]);
+  return r.written.slice(seen).map((e) => e.dedupKey);
+}
+
 describe('cert-manager: informer callbacks', () => {
   it('sync and add return every finding a Certificate holds; delete returns none', async () => {
     const all = [ready, failing, expired, issuing];
@@ -35,12 +56,11 @@ describe('cert-manager: informer callbacks', () => {
     expect(await keys(all.map((object) => ({ type: 'delete', object })))).toEqual([]);
   });
 
-  it.each<[string, () => InformerInput, string[]]>([
-    ['nothing changed', () => ({ type: 'update', object: failing, old: structuredClone(failing) }), []],
+  it.each<[string, () => { object: InformerInput['object']; old: InformerInput['object'] }, string[]]>([
+    ['nothing changed', () => ({ object: failing, old: structuredClone(failing) }), []],
     [
       'another failed attempt (status rewritten, same expiry)',
       () => ({
-        type: 'update',
         object: withStatus(failing, { failedIssuanceAttempts: 5, lastFailureTime: '2026-11-26T10:40:12Z' }),
         old: failing,
       }),
@@ -49,7 +69,6 @@ describe('cert-manager: informer callbacks', () => {
     [
       'renewed: a new notAfter, outside the window',
       () => ({
-        type: 'update',
         object: withStatus(failing, { notBefore: '2026-11-26T11:00:00Z', notAfter: '2027-02-24T10:59:59Z', renewalTime: '2027-01-25T10:59:59Z' }),
         old: failing,
       }),
@@ -58,7 +77,6 @@ describe('cert-manager: informer callbacks', () => {
     [
       'the first certificate issued: Ready, with a notAfter',
       () => ({
-        type: 'update',
         object: withStatus(issuing, {
           conditions: [{ type: 'Ready', status: 'True', reason: 'Ready', message: 'Certificate is up to date and has not expired', lastTransitionTime: '2026-11-26T11:59:30Z' }],
           notBefore: '2026-11-26T10:59:28Z',
@@ -72,7 +90,6 @@ describe('cert-manager: informer callbacks', () => {
     [
       'Ready turns False',
       () => ({
-        type: 'update',
         object: withStatus(failing, {
           conditions: [{ type: 'Ready', status: 'False', reason: 'InvalidKeyPair', message: 'Issuing certificate as Secret contains a private key that does not match the certificate', lastTransitionTime: '2026-11-26T11:00:00Z' }],
         }),
@@ -82,17 +99,18 @@ describe('cert-manager: informer callbacks', () => {
     ],
     [
       'still not Ready, for another reason: the same finding',
-      () => ({ type: 'update', object: withStatus(issuing, { conditions: [{ type: 'Ready', status: 'False', reason: 'MissingData', message: 'x' }] }), old: issuing }),
+      () => ({ object: withStatus(issuing, { conditions: [{ type: 'Ready', status: 'False', reason: 'MissingData', message: 'x' }] }), old: issuing }),
       [],
     ],
   ])('update, %s', async (_what, input, expected) => {
-    expect(await keys([input()])).toEqual(expected);
+    const { old, object } = input();
+    expect(await updateKeys(old, object)).toEqual(expected);
   });
 
-  it('update: an expiry threshold crossed since the previous version was written is new, though notAfter is not', async () => {
-    // cert-manager flips Ready to False (Expired) at notAfter. Judged as of now, the previous
-    // version would be expired too and the change would hide the most severe finding; judged as
-    // of its own newest time (Ready since 2025-11-20T08:15Z, Issuing since 2026-10-21), it was not.
+  it('update: an expiry threshold crossed since the previous version was seen is new, though notAfter is not', async () => {
+    // cert-manager flips Ready to False (Expired) at notAfter. The host judged the previous
+    // version when it saw it (Ready since 2025-11-20T08:15Z, Issuing since 2026-10-21): not
+    // expired then, so the expiry is new now.
     const before = withStatus(expired, {
       conditions: [
         { type: 'Ready', status: 'True', reason: 'Ready', message: 'Certificate is up to date and has not expired', lastTransitionTime: '2025-11-20T08:15:10Z' },
@@ -100,13 +118,13 @@ describe('cert-manager: informer callbacks', () => {
       ],
     });
     vi.setSystemTime(new Date('2026-11-20T08:14:04Z'));
-    expect(await keys([{ type: 'update', object: expired, old: before }])).toEqual(['monitoring/grafana-tls|expired|2026-11-20T08:14:03Z']);
+    expect(await updateKeys(before, expired, '2026-10-21T08:14:05Z')).toEqual(['monitoring/grafana-tls|expired|2026-11-20T08:14:03Z']);
   });
 
   it('update: a second failed attempt after the 7-day mark raises the warning to high', async () => {
     // Old: last failure 2026-11-21 (9 days left: medium). New: another failure today (high).
     const old = withStatus(failing, { lastFailureTime: '2026-11-21T02:00:00Z', failedIssuanceAttempts: 3, conditions: (failing.status as { conditions: unknown[] }).conditions.slice(0, 1) });
-    expect(await keys([{ type: 'update', object: failing, old }])).toEqual(['payments/api-tls|expiry-critical|2026-11-30T06:02:10Z']);
+    expect(await updateKeys(old, failing, '2026-11-21T02:00:00Z')).toEqual(['payments/api-tls|expiry-critical|2026-11-30T06:02:10Z']);
   });
 
   it('update without the previous version returns every finding, as add does', async () => {

@@ -89,6 +89,6 @@ describe('cert-manager config', () => {
   it('watches certificates.cert-manager.io/v1 and says it is state', () => {
     expect(certManager.resources).toEqual([{ group: 'cert-manager.io', version: 'v1', plural: 'certificates', kind: 'Certificate' }]);
     expect(certManager.semantics).toBe('state');
-    expect(certManager.apiVersion).toBe(1);
+    expect(certManager.apiVersion).toBe(2);
   });
 });

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { definePlugin, type SourceEvent } from '@zen-watcher/sdk';
-import { AuditBodySchema, eventsOf } from './body.js';
+import { AuditEventSchema } from './body.js';
 import { AuditConfigSchema } from './config.js';
 import { DropTally } from './drop-counter.js';
 import { mapAuditEvent } from './map-event.js';
@@ -33,11 +33,14 @@ const audit = definePlugin({
   description: 'Kubernetes API server audit events (webhook backend EventList, log-backend NDJSON)',
   accepts: ['json', 'ndjson'],
   config: AuditConfigSchema,
-  body: AuditBodySchema,
-  handle(body, ctx, req) {
+  // Each event is checked on its own: one malformed event of an EventList is left out (counted,
+  // its index in the answer), not the other 399 of the batch the backend would drop.
+  item: AuditEventSchema,
+  itemsField: 'items',
+  handle(items, ctx, req) {
     const drops = new DropTally();
     const events: SourceEvent[] = [];
-    for (const e of eventsOf(body)) {
+    for (const e of items) {
       try {
         events.push(...mapAuditEvent(e, ctx.config, req.receivedAt, drops));
       } catch (err) {

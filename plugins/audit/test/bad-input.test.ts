@@ -13,9 +13,9 @@ describe('hostile bodies are refused with 400', () => {
   it.each([
     ['a string', '"event"', '/'],
     ['null', 'null', '/'],
-    ['an empty object', '{}', '/'],
-    ['items not an array', '{"kind":"EventList","items":{}}', '/'],
-    ['an item without auditID', '{"items":[{"stage":"ResponseComplete","verb":"get"}]}', '/'],
+    ['an empty object', '{}', '/auditID'],
+    ['items not an array (read as one event, which it is not)', '{"kind":"EventList","items":{}}', '/auditID'],
+    ['an EventList whose only item has no auditID', '{"items":[{"stage":"ResponseComplete","verb":"get"}]}', '/auditID'],
     ['verb of the wrong type', JSON.stringify({ ...secret(), verb: 7 }), '/verb'],
     ['objectRef a string', JSON.stringify({ ...secret(), objectRef: 'secrets' }), '/objectRef'],
     ['response code a string', JSON.stringify({ ...secret(), responseStatus: { code: '403' } }), '/responseStatus/code'],
@@ -33,6 +33,15 @@ describe('hostile bodies are refused with 400', () => {
   it('refuses more than 10000 items', async () => {
     const r = await runWebhook(audit, { body: { items: Array.from({ length: 10_001 }, secret) } });
     expect(r.status).toBe(400);
+  });
+
+  it('keeps the good events of an EventList with a malformed one, naming it by index and field', async () => {
+    const list = { kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: [secret(), { ...secret(), auditID: 7 }, { ...secret(), auditID: 'other' }] };
+    const r = await runWebhook(audit, { rawBody: JSON.stringify(list), contentType: 'application/json' });
+    expect(r.status).toBe(200);
+    expect(r.invalidItems).toBe(1);
+    expect(r.issues).toEqual([{ index: 1, path: '/auditID', message: expect.any(String) }]);
+    expect(r.events.length).toBeGreaterThan(0);
   });
 });
 

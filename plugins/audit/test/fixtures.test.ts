@@ -149,12 +149,9 @@ describe('EventList batches', () => {
     return { kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items };
   }
 
-  it('handles the webhook backend default batch of 400 in one request, fast', async () => {
+  it('handles the webhook backend default batch of 400 in one request', async () => {
     const body = JSON.stringify(eventList(400));
-    await runWebhook(audit, { rawBody: body }); // compiles the schemas once
-    const started = performance.now();
     const r = await runWebhook(audit, { rawBody: body });
-    const ms = performance.now() - started;
     expect(r.status).toBe(200);
     expect(r.invalid).toEqual([]);
     // Per 47-event cycle: 4 singles + 11 denied + 6 ConfigMap writes = 21 findings.
@@ -166,8 +163,6 @@ describe('EventList batches', () => {
     }).length;
     expect(r.events).toHaveLength(cycles * 21 + restFindings);
     expect(new Set(r.events.map((e) => e.dedupKey)).size).toBe(r.events.length);
-    // Parsing, schema check and mapping of ~100 KB: a few ms; the bound leaves room for slow CI.
-    expect(ms).toBeLessThan(150);
   });
 
   it('accepts an EventList of v1beta1 and a list with no kind at all', async () => {

@@ -41,9 +41,9 @@ const configmap = definePlugin({
   semantics: 'state',
   config: ConfigMapConfig,
   resources: (config) => watchedConfigMaps(config),
-  onEvent(type, obj, ctx, old) {
+  onEvent(type, obj, ctx) {
     // A scan rewrites the whole object: on update only what it did not list before is new.
-    return reportFindings(type, obj, old, ctx, { map: (o, tally) => mapConfigMap(o, ctx.config, tally), max: ctx.config.maxFindingsPerConfigMap, limitKey: 'maxFindingsPerConfigMap', what: 'ConfigMap' });
+    return reportFindings(type, obj, ctx, { map: (o, tally) => mapConfigMap(o, ctx.config, tally), max: ctx.config.maxFindingsPerConfigMap, limitKey: 'maxFindingsPerConfigMap', what: 'ConfigMap' });
   },
 });
 

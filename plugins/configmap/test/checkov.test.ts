@@ -135,6 +135,6 @@ describe('configmap configuration', () => {
   });
 
   it('is a state-like informer plugin named configmap', () => {
-    expect(configmap).toMatchObject({ name: 'configmap', kind: 'informer', semantics: 'state', apiVersion: 1 });
+    expect(configmap).toMatchObject({ name: 'configmap', kind: 'informer', semantics: 'state', apiVersion: 2 });
   });
 });

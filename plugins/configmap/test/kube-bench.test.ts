@@ -115,7 +115,7 @@ describe('configmap: kube-bench dedup and updates', () => {
     expect(r.events.slice(36).some((e) => first.has(e.dedupKey))).toBe(false);
   });
 
-  it('returns only new failures on update, all on sync, nothing on delete', async () => {
+  it('through the host: an update writes only new failures, a sync all, a delete none', async () => {
     const next = data();
     const warn = next.Controls[0].tests[0].results.find((r: Json) => r.status === 'WARN' || r.status === 'PASS');
     warn.status = 'FAIL';
@@ -123,13 +123,14 @@ describe('configmap: kube-bench dedup and updates', () => {
     const updated = configMap(JSON.stringify(next), { writtenAt: '2026-11-26T03:00:00Z' });
     const r = await runInformer(configmap, {
       events: [
-        { type: 'update', object: updated, old },
-        { type: 'update', object: updated, old: updated },
+        { type: 'add', object: old },
+        { type: 'update', object: updated },
+        { type: 'update', object: updated },
         { type: 'sync', object: updated },
         { type: 'delete', object: updated },
       ],
     });
-    expect(r.events.map((e) => e.details?.testNumber).slice(0, 1)).toEqual([warn.test_number]);
-    expect(r.events).toHaveLength(1 + 0 + 37 + 0);
+    expect(r.written.map((e) => e.details?.testNumber).slice(36, 37)).toEqual([warn.test_number]);
+    expect(r.written).toHaveLength(36 + 1 + 0 + 37 + 0);
   });
 });

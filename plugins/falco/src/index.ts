@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { definePlugin, type SourceEvent } from '@zen-watcher/sdk';
-import { FalcoBodySchema } from './body.js';
+import { FalcoAlertSchema } from './body.js';
 import { FalcoConfigSchema } from './config.js';
 import { countDrop } from './drop-counter.js';
 import { mapAlert } from './map-alert.js';
@@ -32,9 +32,9 @@ const falco = definePlugin({
   description: 'Falco runtime and k8saudit alerts (http_output, falcosidekick webhook)',
   accepts: ['json', 'ndjson'],
   config: FalcoConfigSchema,
-  body: FalcoBodySchema,
-  handle(body, ctx, req) {
-    const alerts = Array.isArray(body) ? body : [body];
+  // Each alert is checked on its own: a malformed one is left out (counted), not the batch.
+  item: FalcoAlertSchema,
+  handle(alerts, ctx, req) {
     const events: SourceEvent[] = [];
     for (const alert of alerts) {
       try {

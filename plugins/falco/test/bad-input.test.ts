@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { LIMITS } from '@zen-watcher/sdk';
 import { runWebhook } from '@zen-watcher/sdk/testing';
 import falco from '../src/index.js';
 import { fixtureJson } from './fixture.js';
@@ -14,14 +15,13 @@ describe('hostile bodies are refused with 400', () => {
     ['a string', '"alert"', '/'],
     ['a number', '42', '/'],
     ['null', 'null', '/'],
-    ['an empty object', '{}', '/'],
+    ['an empty object', '{}', '/rule'],
     ['rule of the wrong type', '{"rule":5,"priority":"Notice"}', '/rule'],
     ['priority of the wrong type', '{"rule":"r","priority":["Notice"]}', '/priority'],
     ['output_fields not an object', '{"rule":"r","priority":"Notice","output_fields":"x"}', '/output_fields'],
     ['k8s.pod.name of the wrong type', '{"rule":"r","priority":"Notice","output_fields":{"k8s.pod.name":{"a":1}}}', '/output_fields/k8s.pod.name'],
     ['tags not strings', '{"rule":"r","priority":"Notice","tags":[1]}', '/tags/0'],
     ['a huge rule name', JSON.stringify({ rule: 'x'.repeat(5000), priority: 'Notice' }), '/rule'],
-    ['an array with one bad alert', '[{"rule":"r","priority":"Notice"},{"rule":"r"}]', '/1'],
     ['not JSON', '{"rule":', '/'],
     ['a __proto__ key', '{"rule":"r","priority":"Notice","output_fields":{"__proto__":{"polluted":1}}}', '/'],
   ])('%s', async (_name, rawBody, path) => {
@@ -31,9 +31,25 @@ describe('hostile bodies are refused with 400', () => {
     expect(r.errors).toEqual([]);
   });
 
-  it('refuses a batch of more than 1000 alerts', async () => {
-    const r = await runWebhook(falco, { body: Array.from({ length: 1001 }, good) });
+  it('refuses a batch of more than LIMITS.batchItems alerts', async () => {
+    const r = await runWebhook(falco, { body: Array.from({ length: LIMITS.batchItems + 1 }, good) });
     expect(r.status).toBe(400);
+    expect(r.issues[0].message).toMatch(/at most 10000 items/);
+  });
+
+  it('keeps the good alerts of a batch with a bad one, and names the bad one by index and field', async () => {
+    const r = await runWebhook(falco, { rawBody: `[${JSON.stringify(good())},{"rule":"r"}]`, contentType: 'application/json' });
+    expect(r.status).toBe(200);
+    expect(r.events).toHaveLength(1);
+    expect(r.invalidItems).toBe(1);
+    expect(r.issues).toEqual([{ index: 1, path: '/priority', message: expect.stringMatching(/required/) }]);
+  });
+
+  it('keeps the good lines of NDJSON with a bad one', async () => {
+    const r = await runWebhook(falco, { rawBody: `${JSON.stringify(good())}\n{"priority":"Notice"}\n${JSON.stringify(good())}\n`, contentType: 'application/x-ndjson' });
+    expect(r.status).toBe(200);
+    expect(r.events).toHaveLength(2);
+    expect(r.issues.map((i) => [i.index, i.path])).toEqual([[1, '/rule']]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runInformer } from '@zen-watcher/sdk/testing';
-import { resolveWithDefaults, type KubeObject } from '@zen-watcher/sdk';
+import { type KubeObject } from '@zen-watcher/sdk';
+import { resolveWithDefaults } from '@zen-watcher/sdk/host';
 import k8sEvents, { normalizeMessage, snakeCase } from '../src/index.js';
 import { copy, loadObject } from './fixture-loader.js';
 
@@ -24,8 +25,8 @@ describe('k8s-events counts and dedup', () => {
     const r = await runInformer(k8sEvents, {
       events: [
         { type: 'add', object: first },
-        { type: 'update', object: backOff(5, '2020-08-13T16:47:00Z'), old: first },
-        { type: 'update', object: backOff(12, '2020-08-13T16:58:00Z'), old: backOff(5, '2020-08-13T16:47:00Z') },
+        { type: 'update', object: backOff(5, '2020-08-13T16:47:00Z') },
+        { type: 'update', object: backOff(12, '2020-08-13T16:58:00Z') },
         { type: 'sync', object: backOff(12, '2020-08-13T16:58:00Z') },
         { type: 'delete', object: backOff(12, '2020-08-13T16:58:00Z') },
       ],
@@ -127,6 +128,6 @@ describe('k8s-events configuration', () => {
   });
 
   it('is an event-like informer plugin named k8s-events', () => {
-    expect(k8sEvents).toMatchObject({ name: 'k8s-events', kind: 'informer', semantics: 'event', apiVersion: 1 });
+    expect(k8sEvents).toMatchObject({ name: 'k8s-events', kind: 'informer', semantics: 'event', apiVersion: 2 });
   });
 });

@@ -19,9 +19,16 @@ const scheduled = () => loadObject('events-k8s-io-v1-scheduled-eventtime-null-de
 const pick = (e: SourceEvent) => ({ severity: e.severity, category: e.category, eventType: e.eventType, title: e.title, resource: e.resource, detectedAt: e.detectedAt, count: e.count });
 
 describe('k8s-events fixtures', () => {
-  it.each(FILES)('%s is not a Warning event: filtered and counted, as the watch would never deliver it', async (file) => {
+  it.each(FILES)('%s is not a Warning event: the watch (type=Warning) never delivers it', async (file) => {
     const r = await runInformer(k8sEvents, { events: loadObjects(file).map(add) });
     expect(r.errors).toEqual([]);
+    expect(r.events).toEqual([]);
+    expect(r.skipped.map((s) => s.reason)).toEqual([expect.stringContaining('fieldSelector type=Warning')]);
+  });
+
+  it.each(FILES)('%s, delivered anyway (a server ignoring the selector), is filtered and counted', async (file) => {
+    const [object] = loadObjects(file);
+    const r = await runInformer({ ...k8sEvents, resources: [{ group: '', version: 'v1', plural: 'events', kind: 'Event' }] }, { events: [add(object)] });
     expect(r.events).toEqual([]);
     expect(r.metrics).toEqual({ 'filtered_total{reason="not_warning"}': 1 });
   });

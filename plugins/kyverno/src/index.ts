@@ -38,9 +38,9 @@ const kyverno = definePlugin({
   semantics: 'state',
   config: KyvernoConfig,
   resources: (config) => watchedReports(config),
-  onEvent(type, obj, ctx, old) {
+  onEvent(type, obj, ctx) {
     // A scan rewrites the whole object: on update only what it did not list before is new.
-    return reportFindings(type, obj, old, ctx, { map: (o, tally) => mapReport(o, ctx.config, tally), max: ctx.config.maxFindingsPerReport, limitKey: 'maxFindingsPerReport', what: 'report' });
+    return reportFindings(type, obj, ctx, { map: (o, tally) => mapReport(o, ctx.config, tally), max: ctx.config.maxFindingsPerReport, limitKey: 'maxFindingsPerReport', what: 'report' });
   },
 });
 

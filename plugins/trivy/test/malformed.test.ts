@@ -84,21 +84,9 @@ describe('trivy on malformed objects', () => {
 
   it('caps a report with 20,000 vulnerabilities at maxFindingsPerReport and counts the rest', async () => {
     const vulnerabilities = Array.from({ length: 20_000 }, (_, i) => ({ vulnerabilityID: `CVE-2024-${i}`, resource: 'openssl', severity: i % 2 ? 'HIGH' : 'MEDIUM' }));
-    const started = performance.now();
     const r = await runInformer(trivy, { events: [{ type: 'add', object: vulnReport({ vulnerabilities }) }] });
-    expect(performance.now() - started).toBeLessThan(5000);
     expect(r.events).toHaveLength(1000);
     expect(r.events.every((e) => e.severity === 'high')).toBe(true);
     expect(r.metrics['skipped_total{reason="too_many_findings"}']).toBe(19_000);
-  });
-
-  it('survives an update whose old object is malformed', async () => {
-    const r = await runInformer(trivy, {
-      events: [{ type: 'update', object: vulnReport({ vulnerabilities: [{ vulnerabilityID: 'CVE-1', severity: 'HIGH' }] }), old: { report: 5 } as KubeObject }],
-    });
-    expect(r.errors).toEqual([]);
-    expect(r.events).toHaveLength(1);
-    // The old version's problems are not counted again.
-    expect(r.metrics).toEqual({});
   });
 });

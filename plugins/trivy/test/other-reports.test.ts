@@ -160,7 +160,7 @@ describe('trivy configuration', () => {
     [{ reports: ['vulnerability'] }, ['vulnerabilityreports']],
     [{ reports: ['clusterconfigaudit', 'exposedsecret'] }, ['clusterconfigauditreports', 'exposedsecretreports']],
   ])('watches the resources selected by %j', async (config, plurals) => {
-    const { resolveWithDefaults } = await import('@zen-watcher/sdk');
+    const { resolveWithDefaults } = await import('@zen-watcher/sdk/host');
     const resolved = resolveWithDefaults(trivy.config!, config);
     if (!resolved.ok) throw new Error('config rejected');
     const resources = typeof trivy.resources === 'function' ? trivy.resources(resolved.value) : trivy.resources;
@@ -181,6 +181,6 @@ describe('trivy configuration', () => {
   });
 
   it('is a state-like informer plugin named trivy', () => {
-    expect(trivy).toMatchObject({ name: 'trivy', kind: 'informer', semantics: 'state', apiVersion: 1 });
+    expect(trivy).toMatchObject({ name: 'trivy', kind: 'informer', semantics: 'state', apiVersion: 2 });
   });
 });

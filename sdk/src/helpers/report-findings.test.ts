@@ -11,8 +11,8 @@ const plugin = definePlugin({
   name: 'reports',
   kind: 'informer',
   resources: [{ group: 'x.io', version: 'v1', plural: 'reports', kind: 'Report' }],
-  onEvent: (type, obj, ctx, old) =>
-    reportFindings(type, obj, old, ctx, {
+  onEvent: (type, obj, ctx) =>
+    reportFindings(type, obj, ctx, {
       map: (o) => Object.entries((o.data ?? {}) as Record<string, SourceEvent['severity']>).map(([id, s]) => finding(id, s)),
       max: 2,
       what: 'report',
@@ -20,22 +20,24 @@ const plugin = definePlugin({
     }),
 });
 
-const report = (data: Record<string, string>) => ({ metadata: { name: 'r', namespace: 'n' }, data });
+const report = (data: Record<string, string>, resourceVersion = '1') => ({ apiVersion: 'x.io/v1', kind: 'Report', metadata: { name: 'r', namespace: 'n', resourceVersion }, data });
 
 describe('reportFindings', () => {
-  it('reports everything on add and sync, only what is new on update, nothing on delete', async () => {
+  it('yields every finding; through the host, an update writes only what is new and a delete resolves the rest', async () => {
     const v1 = report({ a: 'low' });
-    const v2 = report({ a: 'low', b: 'high' });
+    const v2 = report({ a: 'low', b: 'high' }, '2');
     const r = await runInformer(plugin, {
       events: [
         { type: 'add', object: v1 },
-        { type: 'update', object: v1, old: v1 },
-        { type: 'update', object: v2, old: v1 },
+        { type: 'update', object: v1 },
+        { type: 'update', object: v2 },
         { type: 'sync', object: v2 },
         { type: 'delete', object: v2 },
       ],
     });
-    expect(r.events.map((e) => e.title)).toEqual(['a', 'b', 'a', 'b']);
+    expect(r.events.map((e) => e.title)).toEqual(['a', 'a', 'a', 'b', 'a', 'b']);
+    expect(r.written.map((e) => e.title)).toEqual(['a', 'b', 'a', 'b']);
+    expect(r.resolved.sort()).toEqual(['/a', '/b']);
   });
 
   it('keeps the most severe past the limit, counts and names the limit', async () => {

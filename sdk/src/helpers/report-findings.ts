@@ -2,7 +2,7 @@ import type { InformerEventType, KubeObject, PluginContext } from '../plugin.js'
 import type { SourceEvent } from '../source-event.js';
 import { keepMostSevere } from './finding-limits.js';
 import { asRecord, asText } from './object-access.js';
-import { SILENT, tallyFor, type Tally } from './tally.js';
+import { tallyFor, type Tally } from './tally.js';
 
 /**
  * What a state-like informer plugin (a report rewritten on every scan) needs to answer one
@@ -25,27 +25,24 @@ export interface ReportFindingsOptions {
 }
 
 /**
- * The informer hook of a report-like source: nothing on `delete`; every finding on `add` and
- * `sync`; on `update` only the findings the previous version did not have, since a scanner
- * rewrites the whole object on every run and a rescan that finds nothing new must create nothing
- * new. Findings past `max` are dropped least severe first, counted as `too_many_findings`.
+ * The informer hook of a report-like source: nothing on `delete`, every finding the report
+ * holds otherwise. A scanner rewrites the whole report on every run; the host remembers which
+ * findings each report yielded and writes only the new ones, so a rescan that finds nothing new
+ * creates nothing new. Findings past `max` are dropped least severe first, counted as
+ * `too_many_findings`.
  *
  * @example
  * ```ts
- * onEvent(type, obj, ctx, old) {
+ * onEvent(type, obj, ctx) {
  *   const max = ctx.config.maxFindingsPerReport;
- *   return reportFindings(type, obj, old, ctx, { map: (o, t) => mapReport(o, ctx.config, t), max, what: 'report', limitKey: 'maxFindingsPerReport' });
+ *   return reportFindings(type, obj, ctx, { map: (o, t) => mapReport(o, ctx.config, t), max, what: 'report', limitKey: 'maxFindingsPerReport' });
  * }
  * ```
  */
-export function reportFindings(type: InformerEventType, obj: KubeObject, old: KubeObject | undefined, ctx: PluginContext<unknown>, opts: ReportFindingsOptions): SourceEvent[] {
+export function reportFindings(type: InformerEventType, obj: KubeObject, ctx: PluginContext<unknown>, opts: ReportFindingsOptions): SourceEvent[] {
   if (type === 'delete') return [];
   const tally = tallyFor(ctx);
-  let events = opts.map(obj, tally);
-  if (type === 'update' && old) {
-    const before = new Set(opts.map(old, SILENT).map((e) => e.dedupKey));
-    events = events.filter((e) => !before.has(e.dedupKey));
-  }
+  const events = opts.map(obj, tally);
   const { kept, dropped } = keepMostSevere(events, opts.max);
   if (dropped > 0) {
     const meta = asRecord(obj.metadata);

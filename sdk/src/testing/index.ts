@@ -1,20 +1,25 @@
 import type { TSchema } from 'typebox';
-import { parseWebhookBody } from '../body-format.js';
 import { ErrorCodes, ZenWatcherError, type SchemaIssue } from '../errors.js';
 import { checkEvents, type InvalidEvent } from '../event-check.js';
+import { FindingIndex } from '../host/finding-index.js';
+import { guardHook, logInvalid } from '../host/hook-guard.js';
+import { withoutCredentials } from '../host/credentials.js';
+import { checkWebhookValue, readWebhookBody } from '../host/webhook-body.js';
 import {
   validatePluginShape,
-  type BodyFormat,
+  watchedResources,
   type InformerEventType,
   type InformerPlugin,
   type KubeObject,
   type Logger,
   type PluginContext,
   type PluginMetrics,
+  type WebhookBatchPlugin,
   type WebhookPlugin,
 } from '../plugin.js';
-import { checkSchema, formatIssues, resolveWithDefaults } from '../schema-check.js';
+import { formatIssues, resolveWithDefaults } from '../schema-check.js';
 import type { SourceEvent } from '../source-event.js';
+import { deliveredFor } from './selectors.js';
 
 /**
  * A log line captured by the harness.
@@ -39,20 +44,23 @@ export interface LogRecord {
  * ```
  */
 export interface RunResult {
-  /** Valid events, in order (returned by hooks and emitted through `ctx.emit`). */
+  /** Valid events the host would write, in order (returned by hooks and emitted through `ctx.emit`). */
   events: SourceEvent[];
-  /** Events that failed the SourceEvent schema; the host drops these (counted). */
+  /** Events that failed the SourceEvent schema; the host drops these (counted, logged). */
   invalid: InvalidEvent[];
-  /** Errors thrown by hooks; the host drops that input's events (counted). */
+  /** Errors thrown by hooks; the host drops that input's events (counted, logged). */
   errors: Error[];
+  /** Log lines, the host's own about the plugin included (a hook that threw, invalid events). */
   logs: LogRecord[];
   /** Plugin metrics by `name{label="value",...}`. */
   metrics: Record<string, number>;
 }
 
 /**
- * The result of {@link runWebhook}: `status` is what the host would answer (200, or 400 for a
- * body that does not parse or fails the plugin's schema, with `issues`; 500 if `handle` threw).
+ * The result of {@link runWebhook}: `status` is what the host would answer (200; 400 for a
+ * body that does not parse or fails the plugin's schema, with `issues`; 415 for a content type
+ * the host does not take; 500 if `handle` threw). For a batch plugin, `invalidItems` counts the
+ * items left out of a 200 (their problems are in `issues`, with their `index`).
  *
  * @example
  * ```ts
@@ -61,13 +69,15 @@ export interface RunResult {
  * ```
  */
 export interface WebhookRunResult extends RunResult {
-  status: 200 | 400 | 500;
-  issues: SchemaIssue[];
+  status: 200 | 400 | 415 | 500;
+  issues: (SchemaIssue & { index?: number })[];
+  invalidItems: number;
 }
 
 /**
- * Options of {@link runWebhook}. Give `body` (an already parsed value) or `rawBody` (text parsed
- * as the host parses it, by `contentType`).
+ * Options of {@link runWebhook}. Give `rawBody` (text read exactly as the host reads it, by
+ * `contentType`; none means JSON), or `body` (a value taken as already parsed, then checked
+ * as the host checks it). `headers` reach the plugin as the host passes them: without credentials.
  *
  * @example
  * ```ts
@@ -94,7 +104,6 @@ export interface RunWebhookOptions {
 export interface InformerInput {
   type: InformerEventType;
   object: KubeObject;
-  old?: KubeObject;
 }
 
 /**
@@ -109,6 +118,26 @@ export interface RunInformerOptions {
   config?: unknown;
   events: InformerInput[];
   namespaces?: string[];
+}
+
+/**
+ * The result of {@link runInformer}: `events` are every valid event the hooks returned;
+ * `written` are those the host would write (for a state-like source, only the findings an
+ * object did not yield before: an update that adds two findings to a report of five hundred
+ * writes two); `resolved` are the findings (`namespace/dedupKey`) no object yields any more;
+ * `skipped` are inputs the host would never deliver (
+ * not matching the resource's label or field selector, which the API server applies).
+ *
+ * @example
+ * ```ts
+ * const r = await runInformer(trivy, { events: [{ type: 'add', object: a }, { type: 'update', object: b }] });
+ * r.resolved; // findings of a that b no longer has
+ * ```
+ */
+export interface InformerRunResult extends RunResult {
+  written: SourceEvent[];
+  resolved: string[];
+  skipped: { object: KubeObject; reason: string }[];
 }
 
 class Capture {
@@ -188,14 +217,11 @@ function contextFor<C>(plugin: { name: string }, config: C, capture: Capture, na
   };
 }
 
-function declaredFormat(contentType: string | undefined): BodyFormat {
-  return contentType && /ndjson|jsonl|json-seq/i.test(contentType) ? 'ndjson' : 'json';
-}
-
 /**
  * Runs a webhook plugin on one request body with no host and no cluster, exactly as the host
- * would: config defaults and validation, body parsing (JSON or NDJSON), body schema check, the
- * `handle` hook, and the SourceEvent check of each result. `start` and `stop` run around it.
+ * would: config defaults and validation, body reading by content type (JSON or NDJSON), the
+ * body or per-item schema check, credential headers removed, the `handle` hook guarded as the
+ * host guards it, and the SourceEvent check of each result. `start` and `stop` run around it.
  *
  * @example
  * ```ts
@@ -207,43 +233,40 @@ function declaredFormat(contentType: string | undefined): BodyFormat {
  * expect(r.events[0].severity).toBe('critical');
  * ```
  */
-export async function runWebhook(plugin: WebhookPlugin<TSchema, TSchema>, options: RunWebhookOptions): Promise<WebhookRunResult> {
+export async function runWebhook(plugin: WebhookPlugin<TSchema, TSchema> | WebhookBatchPlugin<TSchema, TSchema>, options: RunWebhookOptions): Promise<WebhookRunResult> {
   assertShape(plugin, 'webhook');
   const capture = new Capture();
   const config = resolveConfig(plugin, options.config);
   const abort = new AbortController();
   const ctx = contextFor(plugin, config, capture, options.namespaces ?? [], abort.signal);
-  const result: WebhookRunResult = { status: 200, issues: [], events: [], invalid: [], errors: [], logs: capture.logs, metrics: capture.metrics };
+  const result: WebhookRunResult = { status: 200, issues: [], invalidItems: 0, events: [], invalid: [], errors: [], logs: capture.logs, metrics: capture.metrics };
 
-  let body: unknown = options.body;
-  if (options.rawBody !== undefined) {
-    const parsed = parseWebhookBody(options.rawBody, plugin.accepts ?? ['json'], declaredFormat(options.contentType));
-    if (!parsed.ok) return { ...result, status: 400, issues: [{ path: '/', message: parsed.message }] };
-    body = parsed.value;
-  }
-  if (plugin.body) {
-    const issues = checkSchema(plugin.body, body);
-    if (issues.length > 0) return { ...result, status: 400, issues };
-  }
+  const read = options.rawBody !== undefined ? readWebhookBody(plugin, options.rawBody, options.contentType) : checkWebhookValue(plugin, options.body);
+  if (!read.ok) return { ...result, status: read.status, issues: read.issues };
+  result.issues = read.issues;
+  result.invalidItems = read.invalidItems;
 
   await plugin.start?.(ctx);
-  try {
-    const returned = await plugin.handle(body, ctx, { headers: options.headers ?? {}, receivedAt: new Date().toISOString() });
-    collect(result, returned);
-  } catch (err) {
+  const req = { headers: withoutCredentials(options.headers ?? {}), receivedAt: new Date().toISOString(), envelope: read.envelope };
+  const run = await guardHook(plugin.name, 'handle', ctx.log, () => (plugin.handle as (b: unknown, c: unknown, r: unknown) => unknown)(read.body, ctx, req));
+  if (run.error !== undefined) {
     result.status = 500;
-    result.errors.push(err as Error);
+    result.errors.push(run.error as Error);
   }
-  collect(result, capture.emitted.splice(0));
+  result.events.push(...run.events);
+  result.invalid.push(...run.invalid);
+  collectEmitted(plugin.name, ctx.log, result, capture.emitted.splice(0));
   abort.abort();
   await plugin.stop?.(ctx);
   return result;
 }
 
 /**
- * Replays informer callbacks through an informer plugin with no host and no cluster. Each
- * input's events are checked like the host checks them; a hook that throws loses only that
- * input's events (recorded in `errors`), as in the host.
+ * Replays informer callbacks through an informer plugin with no host and no cluster, as the
+ * host delivers them: only objects of the plugin's resources matching their selectors, each
+ * hook guarded as the host guards it (a throw loses only that input's events, logged), and for
+ * a state-like source the host's own diff: per object it remembers the findings, not the
+ * object, and an update yields only the findings that object did not yield before.
  *
  * @example
  * ```ts
@@ -253,30 +276,58 @@ export async function runWebhook(plugin: WebhookPlugin<TSchema, TSchema>, option
  * expect(r.events).toHaveLength(3);
  * ```
  */
-export async function runInformer(plugin: InformerPlugin<TSchema>, options: RunInformerOptions): Promise<RunResult> {
+export async function runInformer(plugin: InformerPlugin<TSchema>, options: RunInformerOptions): Promise<InformerRunResult> {
   assertShape(plugin, 'informer');
   const capture = new Capture();
   const config = resolveConfig(plugin, options.config);
   const abort = new AbortController();
   const ctx = contextFor(plugin, config, capture, options.namespaces ?? [], abort.signal);
-  const result: RunResult = { events: [], invalid: [], errors: [], logs: capture.logs, metrics: capture.metrics };
+  const result: InformerRunResult = { events: [], written: [], invalid: [], errors: [], logs: capture.logs, metrics: capture.metrics, resolved: [], skipped: [] };
+  const resources = watchedResources(plugin, config as never);
+  const index = plugin.semantics === 'event' ? undefined : new FindingIndex();
   await plugin.start?.(ctx);
   for (const input of options.events) {
-    try {
-      collect(result, await plugin.onEvent(input.type, input.object, ctx, input.old));
-    } catch (err) {
-      result.errors.push(err as Error);
+    const obj = input.object;
+    if (!resources.some((r) => deliveredFor(obj, r))) {
+      result.skipped.push({ object: obj, reason: `does not match ${resources.map((r) => [r.labelSelector && `labelSelector ${r.labelSelector}`, r.fieldSelector && `fieldSelector ${r.fieldSelector}`].filter(Boolean).join(', ')).join(' or ')}` });
+      continue;
     }
-    collect(result, capture.emitted.splice(0));
+    const run = await guardHook(plugin.name, 'onEvent', ctx.log, () => plugin.onEvent(input.type, obj, ctx));
+    if (run.error !== undefined) result.errors.push(run.error as Error);
+    result.invalid.push(...run.invalid);
+    result.events.push(...run.events);
+    result.written.push(...(index ? diffed(index, input.type, obj, run.events, result) : run.events));
+    const emitted = collectEmitted(plugin.name, ctx.log, result, capture.emitted.splice(0));
+    result.written.push(...emitted);
   }
   abort.abort();
   await plugin.stop?.(ctx);
   return result;
 }
 
-function collect(result: RunResult, returned: unknown): void {
-  const { valid, invalid } = checkEvents(returned);
+/** The host's diff for a state-like source: which of an object's findings are new. */
+function diffed(index: FindingIndex, type: InformerEventType, obj: KubeObject, events: SourceEvent[], result: InformerRunResult): SourceEvent[] {
+  const meta = obj !== null && typeof obj === 'object' ? obj.metadata : undefined;
+  const key = `${meta?.namespace ?? ''}/${meta?.name ?? ''}`;
+  if (type === 'delete') {
+    result.resolved.push(...index.delete(key));
+    return events;
+  }
+  const findingKey = (e: SourceEvent) => `${e.resource?.namespace ?? ''}/${e.dedupKey}`;
+  const { added, removed } = index.set(key, String(meta?.resourceVersion ?? ''), events.map(findingKey));
+  result.resolved.push(...removed);
+  if (type === 'sync') return events;
+  const fresh = new Set(added);
+  return events.filter((e) => fresh.delete(findingKey(e)));
+}
+
+function collectEmitted(plugin: string, log: Logger, result: RunResult, emitted: unknown[]): SourceEvent[] {
+  if (emitted.length === 0) return [];
+  const { valid, invalid } = checkEvents(emitted);
+  logInvalid(plugin, log, invalid);
   result.events.push(...valid);
   result.invalid.push(...invalid);
+  return valid;
 }
 export { readFixtureObject, readFixtureObjects, type YamlDocumentsParser } from './fixtures.js';
+export { matchesLabels, matchesFields } from './selectors.js';

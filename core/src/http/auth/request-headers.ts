@@ -1,3 +1,4 @@
+import { withoutCredentials as stripCredentials } from '@zen-watcher/sdk/host';
 import type { WebhookAuth } from '../../config/source-spec.js';
 
 export type Headers = Record<string, string | string[] | undefined>;
@@ -19,16 +20,11 @@ export function authorization(headers: Headers, scheme: 'Bearer' | 'Basic'): str
 }
 
 /**
- * Headers that carry a credential in some scheme the host knows, whatever the source's own
- * scheme is: a GitHub signature sent to a bearer-protected path is still a secret-derived value.
+ * The request's headers without any credential, for the plugin (which might log them): every
+ * header some scheme the host knows carries a credential in (a GitHub signature sent to a
+ * bearer-protected path is still a secret-derived value; the list is the sdk's, so the testing
+ * harness strips the same), and the source's own configured ones.
  */
-const CREDENTIAL_HEADERS = ['authorization', 'x-zen-signature', 'x-hub-signature', 'x-hub-signature-256', 'stripe-signature', 'x-slack-signature', 'x-gitlab-token'];
-
-/** The request's headers without any credential, for the plugin (which might log them). */
 export function withoutCredentials(headers: Headers, auth: WebhookAuth | undefined): Headers {
-  const out = { ...headers };
-  for (const name of CREDENTIAL_HEADERS) delete out[name];
-  if (auth?.signatureHeader) delete out[auth.signatureHeader.toLowerCase()];
-  if (auth?.header) delete out[auth.header.toLowerCase()];
-  return out;
+  return stripCredentials(headers, [auth?.signatureHeader, auth?.header].filter((h): h is string => h !== undefined));
 }

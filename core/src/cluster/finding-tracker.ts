@@ -1,0 +1,147 @@
+import { LABELS, type InformerEventType, type KubeObject } from '@zen-watcher/sdk';
+import { FindingIndex } from '@zen-watcher/sdk/host';
+import type { Logger } from 'pino';
+import type { KubeHttp } from '../kube/kube-http.js';
+import { backoffMs, sleep } from '../kube/retry.js';
+import type { NormalizedEvent, Pipeline } from '../pipeline/pipeline.js';
+import type { WriteOutcome } from '../pipeline/ports.js';
+import type { SourceInstance } from '../runtime/source-instance.js';
+
+/** Marks Observations resolved (the writer does). */
+export interface FindingResolver {
+  resolve(namespace: string, name: string, source: string, signal?: AbortSignal): Promise<WriteOutcome>;
+}
+
+export interface FindingTrackerOptions {
+  http: KubeHttp;
+  instance: SourceInstance;
+  pipeline: Pipeline;
+  resolver: FindingResolver;
+  log: Logger;
+  pageSize?: number;
+}
+
+// Filtered findings are indexed too (so a rescan does not count them as filtered again), under
+// a mark that keeps them apart from the written ones.
+const FILTERED = '~';
+const indexKey = (i: NormalizedEvent) => (i.filtered ? `${FILTERED}${i.key}` : i.key);
+
+type ObservationPage = { items?: { metadata: { name: string; namespace: string }; status?: { resolvedAt?: string } }[]; metadata?: { continue?: string } };
+
+/**
+ * What a state-like informer source has found, kept by the host instead of the objects: per
+ * watched object its resourceVersion and the Observations it yields (a {@link FindingIndex}),
+ * so an update writes only the findings it adds, and a finding no object yields any more is
+ * marked resolved (one request each). On start (and on a takeover) it first lists the
+ * source's existing Observations, page by page, so the catch-up sync writes nothing for a
+ * finding that is already recorded (no request per finding, no 409s), and resolves afterwards
+ * those no object yields any more (deleted while nobody watched).
+ */
+export class FindingTracker {
+  private readonly index = new FindingIndex();
+  /** `namespace/name` of the source's Observations before the catch-up, and whether resolved. */
+  private existing?: Map<string, boolean>;
+
+  constructor(private readonly opts: FindingTrackerOptions) {}
+
+  /** Findings known, for the memory figures. */
+  get size(): { objects: number; findings: number } {
+    return { objects: this.index.size, findings: this.index.findingCount };
+  }
+
+  /** Lists the source's existing Observations in its scope (paged); retried until `signal`. */
+  async loadExisting(signal: AbortSignal): Promise<void> {
+    const { instance, http, log } = this.opts;
+    const existing = new Map<string, boolean>();
+    const paths = instance.scope.length > 0 ? instance.scope.map((ns) => `/apis/zen.kube-zen.io/v1alpha1/namespaces/${ns}/observations`) : ['/apis/zen.kube-zen.io/v1alpha1/observations'];
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      try {
+        for (const path of paths) {
+          let cont: string | undefined;
+          do {
+            const page = await http.request<ObservationPage>({ method: 'GET', path, query: { labelSelector: `${LABELS.source}=${instance.source}`, limit: this.opts.pageSize ?? 500, continue: cont }, signal });
+            for (const o of page.items ?? []) existing.set(`${o.metadata.namespace}/${o.metadata.name}`, o.status?.resolvedAt !== undefined);
+            cont = page.metadata?.continue || undefined;
+          } while (cont);
+        }
+        this.existing = existing;
+        log.info({ observations: existing.size }, 'existing Observations of this source listed for the catch-up');
+        return;
+      } catch (err) {
+        log.warn({ err, attempt }, 'could not list existing Observations; retrying');
+        existing.clear();
+        await sleep(backoffMs(attempt, 500, 15_000), signal);
+      }
+    }
+  }
+
+  /** Handles one callback of a runner; `resource` names the watched resource (gvr). */
+  async handle(resource: string, type: InformerEventType, obj: KubeObject, sync: boolean): Promise<'done' | 'retry'> {
+    const { instance, pipeline } = this.opts;
+    const events = await instance.onEvent(type, obj);
+    if (events === undefined) return 'done'; // the hook threw: counted and logged, nothing to keep
+    const object = `${resource}|${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+    const receivedAt = new Date().toISOString();
+    if (type === 'delete') {
+      const written = events.length > 0 ? await pipeline.write(instance, pipeline.prepare(instance, events, receivedAt), this.writeOptions()) : undefined;
+      if (written?.kind === 'retryAfter') return 'retry';
+      await this.resolve(this.index.delete(object));
+      return 'done';
+    }
+    const items = events.map((e) => pipeline.normalize(instance, e, receivedAt, sync));
+    const keys = items.map(indexKey);
+    const { added, removed } = this.index.diff(object, keys);
+    const fresh = new Set(added);
+    // A first list (sync) reports everything; only what is not recorded yet is written.
+    const todo = sync ? items.filter((i) => this.unrecorded(i)) : items.filter((i) => fresh.delete(indexKey(i)));
+    if (todo.length > 0) {
+      const outcome = await pipeline.write(instance, pipeline.batch(instance, todo, sync), this.writeOptions());
+      // Not recorded yet: leave the index as it was, so the redelivery still sees these as new.
+      if (outcome.kind === 'retryAfter') return 'retry';
+    }
+    this.index.set(object, obj.metadata?.resourceVersion ?? '', keys);
+    await this.resolve(removed);
+    return 'done';
+  }
+
+  /**
+   * The catch-up is complete (every runner's first list handled): Observations of this source
+   * that no object yields any more are resolved; the list of existing ones is dropped.
+   */
+  async finishCatchUp(): Promise<void> {
+    const existing = this.existing;
+    this.existing = undefined;
+    if (!existing) return;
+    const orphans = [...existing].filter(([key, resolved]) => !resolved && !this.index.yields(key)).map(([key]) => key);
+    if (orphans.length > 0) this.opts.log.info({ resolved: orphans.length }, 'Observations no object reports any more are resolved');
+    await this.resolve(orphans);
+  }
+
+  /** During the catch-up: a finding not recorded yet, or recorded and resolved (seen again: reopened). */
+  private unrecorded(item: NormalizedEvent): boolean {
+    if (item.filtered || item.selfCounted) return true;
+    const resolved = this.existing?.get(item.key);
+    if (resolved === undefined) return true;
+    if (resolved) item.change = { ...item.change, add: 1 };
+    return resolved;
+  }
+
+  private writeOptions() {
+    return { priority: 'background' as const, signal: this.opts.instance.signal, tenant: this.opts.instance.id };
+  }
+
+  private async resolve(found: readonly string[]): Promise<void> {
+    // Filtered findings were never written: nothing to resolve.
+    const keys = found.filter((k) => !k.startsWith(FILTERED));
+    if (keys.length === 0) return;
+    const { instance, resolver, log } = this.opts;
+    const outcomes = await Promise.all(
+      keys.map((key) => {
+        const slash = key.indexOf('/');
+        return resolver.resolve(key.slice(0, slash), key.slice(slash + 1), instance.source, instance.signal);
+      }),
+    );
+    const failed = outcomes.filter((o) => o.kind !== 'merged' && o.kind !== 'created').length;
+    if (failed > 0) log.warn({ failed, of: keys.length }, 'some findings could not be marked resolved; the next catch-up does it');
+  }
+}
