@@ -2,6 +2,7 @@
 // authenticated user may do everything. TokenReview answers for the same tokens.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Obj } from './resource-types.ts';
+import { badRequest } from './status.ts';
 
 /** What a real API server's service-account tokens are issued for when no audience is asked. */
 export const API_AUDIENCES = ['https://kubernetes.default.svc.cluster.local'];
@@ -74,9 +75,10 @@ export class Tokens {
    */
   review(body: Obj): Obj {
     const token: string = body.spec?.token ?? '';
+    if (!token) throw badRequest('token is required for TokenReview in authentication');
     const id = this.lookup(token);
     const asked: string[] = body.spec?.audiences?.length ? body.spec.audiences : API_AUDIENCES;
-    const v = id ? this.verdict(id, asked) : { ok: false as const, error: '[invalid bearer token, token lookup failed]' };
+    const v = id ? this.verdict(id, asked) : { ok: false as const, error: 'invalid bearer token' };
     const status: Obj = id && v.ok ? { authenticated: true, user: { username: id.user, uid: id.uid, groups: id.groups }, audiences: v.audiences } : { user: {}, error: (v as { error: string }).error };
     return {
       kind: 'TokenReview',

@@ -20,6 +20,7 @@ const arr = (items: S): S => ({ type: 'array', items });
 const obj = (properties: Record<string, S>): S => ({ type: 'object', properties });
 
 const ownerReference = obj({ apiVersion: str, kind: str, name: str, uid: str, controller: bool, blockOwnerDeletion: bool });
+const managedFieldsEntry = obj({ manager: str, operation: str, apiVersion: str, time, fieldsType: str, fieldsV1: any, subresource: str });
 
 export const OBJECT_META: S = obj({
   name: str,
@@ -35,7 +36,7 @@ export const OBJECT_META: S = obj({
   annotations: mapOf(str),
   ownerReferences: arr(ownerReference),
   finalizers: arr(str),
-  managedFields: arr(any),
+  managedFields: arr(managedFieldsEntry),
 });
 
 const objectReference = obj({ kind: str, namespace: str, name: str, uid: str, apiVersion: str, resourceVersion: str, fieldPath: str });

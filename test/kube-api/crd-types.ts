@@ -6,6 +6,7 @@ import type { JSONSchemaProps } from './crd-schema.ts';
 import { decodeCustomResource, validateCustomResource } from './crd-schema.ts';
 import type { FieldError } from './field-errors.ts';
 import { invalidValue, notSupported, required } from './field-errors.ts';
+import { storageVersionHash } from './discovery.ts';
 import { isObject } from './patch.ts';
 import type { Obj, ResourceType } from './resource-types.ts';
 
@@ -60,7 +61,8 @@ export function defaultCrd(crd: Obj): void {
 
 export function initialCrdStatus(crd: Obj): Obj {
   const sv = storageVersion(crd);
-  return { acceptedNames: { plural: '', kind: '' }, storedVersions: sv ? [sv] : [] };
+  // A new CRD's status renders its (nil) conditions as null until the controllers set some.
+  return { conditions: null, acceptedNames: { plural: '', kind: '' }, storedVersions: sv ? [sv] : [] };
 }
 
 /** Evaluates a selectableFields / printer-column JSONPath of the simple `.a.b.c` form. */
@@ -80,6 +82,7 @@ export function customResourceTypes(crd: Obj): ResourceType[] {
   const storage = storageVersion(crd)!;
   const namespaced = spec.scope === 'Namespaced';
   const out: ResourceType[] = [];
+  const servedVersions: string[] = (spec.versions ?? []).filter((v: Obj) => v.served).map((v: Obj) => v.name);
   for (const v of spec.versions ?? []) {
     if (!v.served) continue;
     const schema: JSONSchemaProps | undefined = v.schema?.openAPIV3Schema;
@@ -106,15 +109,18 @@ export function customResourceTypes(crd: Obj): ResourceType[] {
       statusSubresource: hasStatus,
       allowCreateOnUpdate: false,
       allowUnconditionalUpdate: false,
-      returnDeletedObject: true,
       crdName: crd.metadata.name,
+      servedVersions,
+      schema,
+      storageVersionHash: storageVersionHash(group, storage, names.kind),
       decode(body) {
         const obj = structuredClone(body);
         // Custom resources are stored in the storage version; with conversion strategy None
         // only apiVersion changes between versions.
         obj.apiVersion = `${group}/${storage}`;
-        if (obj.metadata !== undefined) decodeBuiltin(obj.metadata, OBJECT_META, `${names.kind} in version "${v.name}" cannot be handled as a ${names.kind}`, 'metadata');
-        return { obj, unknown: decodeCustomResource(obj, schema) };
+        const label = `${names.kind} in version "${v.name}" cannot be handled as a ${names.kind}`;
+        const unknownMeta = obj.metadata !== undefined ? decodeBuiltin(obj.metadata, OBJECT_META, label, 'metadata') : [];
+        return { obj, unknown: [...unknownMeta, ...decodeCustomResource(obj, schema)] };
       },
       encode: (stored) => (stored.apiVersion === apiVersion ? stored : { ...stored, apiVersion }),
       fieldLabels(o) {

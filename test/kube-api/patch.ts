@@ -109,7 +109,8 @@ function replaceAt(doc: Json, path: string, value: Json): Json {
     const i = Number(last);
     if (!/^\d+$/.test(last) || i >= parent.length) throw new PatchApplyError(`Unable to access invalid index: ${last}: invalid index referenced`);
     parent[i] = value;
-  } else if (isObject(parent) && last in parent) {
+  } else if (isObject(parent)) {
+    // The apiserver's json-patch library lets replace create a missing object member.
     parent[last] = value;
   } else {
     throw new PatchApplyError(`replace operation does not apply: doc is missing key: ${path}: missing value`);
@@ -198,7 +199,8 @@ function smp(target: Json, patch: Json, path: string): Json {
     } else if (isObject(v) && v.$patch === 'delete') {
       delete out[k];
     } else if (Array.isArray(v) && MERGE_LISTS[childPath]) {
-      out[k] = mergeList(out[k], v, MERGE_LISTS[childPath].key);
+      const order = patch[`$setElementOrder/${k}`];
+      out[k] = mergeList(out[k], v, MERGE_LISTS[childPath].key, Array.isArray(order) ? order : undefined);
     } else if (isObject(v)) {
       out[k] = smp(out[k] ?? null, v, childPath);
     } else {
@@ -208,24 +210,34 @@ function smp(target: Json, patch: Json, path: string): Json {
   return out;
 }
 
-function mergeList(current: Json | undefined, patch: Json[], key: string | undefined): Json[] {
-  const out: Json[] = Array.isArray(current) ? current.slice() : [];
+/**
+ * Merges a list by its patch strategy. Like the real normalizeElementOrder, the patch's items come
+ * first in patch order (or in `$setElementOrder/` order when given), then the items only the
+ * server had, in server order.
+ */
+function mergeList(current: Json | undefined, patch: Json[], key: string | undefined, order: Json[] | undefined): Json[] {
+  const server: Json[] = Array.isArray(current) ? current : [];
+  const same = (a: Json, b: Json): boolean => (key === undefined ? deepEqual(a, b) : isObject(a) && isObject(b) && a[key] === b[key]);
+  const fromPatch: Json[] = [];
+  const deleted: Json[] = [];
   for (const item of patch) {
-    if (key === undefined) {
-      if (!out.some((x) => deepEqual(x, item))) out.push(clone(item));
+    if (key !== undefined && !isObject(item)) continue;
+    if (key !== undefined && item.$patch === 'delete') {
+      deleted.push(item);
       continue;
     }
-    if (!isObject(item)) continue;
-    const idx = out.findIndex((x) => isObject(x) && x[key] === item[key]);
-    if (item.$patch === 'delete') {
-      if (idx >= 0) out.splice(idx, 1);
-    } else if (idx >= 0) {
-      out[idx] = smp(out[idx], item, '');
-    } else {
-      out.push(strip(item));
-    }
+    if (fromPatch.some((x) => same(x, item))) continue;
+    const onServer = server.find((x) => same(x, item));
+    fromPatch.push(key === undefined ? clone(item) : onServer ? smp(onServer, item, '') : strip(item));
   }
-  return out;
+  const serverOnly = server.filter((x) => !fromPatch.some((p) => same(p, x)) && !deleted.some((d) => same(d, x)));
+  if (!order) return [...fromPatch, ...serverOnly];
+  const all = [...fromPatch, ...serverOnly];
+  const rank = (x: Json): number => {
+    const i = order.findIndex((o) => same(o, x));
+    return i < 0 ? order.length : i;
+  };
+  return all.map((x, i) => ({ x, i })).sort((a, b) => rank(a.x) - rank(b.x) || a.i - b.i).map((e) => e.x);
 }
 
 function strip(v: JsonObject): JsonObject {

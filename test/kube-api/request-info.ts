@@ -48,7 +48,9 @@ export function parseRequestInfo(method: string, path: string, params: URLSearch
   info.name = rest[1] ?? '';
   info.subresource = rest[2] ?? '';
   if (rest.length > 3) info.resource = '';
-  const watch = legacyWatch || boolParam(params.get('watch'));
+  // `?watch=true` turns a list into a watch; with a name it is still a get (RequestInfoFactory
+  // only consults it for requests without a name). The legacy /watch/ prefix watches either way.
+  const watch = legacyWatch || (!info.name && boolParam(params.get('watch')));
   let verb: Verb | '' = '';
   switch (method) {
     case 'GET':

@@ -84,8 +84,8 @@ function crColumns(store: Store, t: ResourceType): Column[] {
     ...defs.map((d) => ({
       name: d.name,
       type: d.type,
-      format: d.format,
-      description: d.description ?? '',
+      format: d.format ?? '',
+      description: d.description || `Custom resource definition column (in JSONPath format): ${d.jsonPath}`,
       priority: d.priority ?? 0,
       cell: (o: Obj) => {
         const val = simpleJsonPath(o, d.jsonPath);
