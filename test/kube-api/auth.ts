@@ -73,7 +73,7 @@ export class Tokens {
    * real server, `spec.audiences` unset means the API server's own, and `status.audiences` is the
    * intersection of the asked audiences and the token's.
    */
-  review(body: Obj): Obj {
+  review(body: Obj, managedFields?: Obj[]): Obj {
     const token: string = body.spec?.token ?? '';
     if (!token) throw badRequest('token is required for TokenReview in authentication');
     const id = this.lookup(token);
@@ -83,7 +83,7 @@ export class Tokens {
     return {
       kind: 'TokenReview',
       apiVersion: 'authentication.k8s.io/v1',
-      metadata: { creationTimestamp: null },
+      metadata: managedFields ? { creationTimestamp: null, managedFields } : { creationTimestamp: null },
       spec: body.spec ?? {},
       status,
     };

@@ -37,13 +37,29 @@ export function validateCrd(crd: Obj, old?: Obj): FieldError[] {
   if (versions.length === 0) errs.push(invalidValue('spec.versions', versions, 'must have exactly one version marked as storage version'));
   else if (versions.filter((v) => v.storage).length !== 1) errs.push(invalidValue('spec.versions', versions, 'must have exactly one version marked as storage version'));
   if (versions.length > 0 && !versions.some((v) => v.served)) errs.push(invalidValue('spec.versions', versions, 'must serve at least one version'));
+  // Versions sharing one schema are validated as the internal top-level spec.validation, which
+  // is where the real messages point.
+  const shared = versions.length > 0 && versions.every((v) => JSON.stringify(v.schema) === JSON.stringify(versions[0].schema));
   versions.forEach((v, i) => {
     const p = `spec.versions[${i}]`;
     if (!v.name) errs.push(required(`${p}.name`));
     const schema = v.schema?.openAPIV3Schema;
     if (!schema) errs.push(required(`${p}.schema.openAPIV3Schema`, 'schemas are required'));
     else if (schema.type !== 'object') errs.push(required(`${p}.schema.openAPIV3Schema.type`, 'must not be empty at the root'));
+    if (schema && (!shared || i === 0)) errs.push(...schemaTypeErrors(schema, shared ? 'spec.validation.openAPIV3Schema' : `${p}.schema.openAPIV3Schema`));
   });
+  return errs;
+}
+
+const SCHEMA_TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
+
+/** Every `type` in a schema must be one of the JSON schema types (or empty). */
+function schemaTypeErrors(schema: Obj, path: string, errs: FieldError[] = []): FieldError[] {
+  if (!isObject(schema)) return errs;
+  if (schema.type !== undefined && schema.type !== '' && !SCHEMA_TYPES.includes(schema.type)) errs.push(notSupported(`${path}.type`, schema.type, SCHEMA_TYPES));
+  for (const [k, sub] of Object.entries(schema.properties ?? {})) schemaTypeErrors(sub as Obj, `${path}.properties[${k}]`, errs);
+  if (isObject(schema.items)) schemaTypeErrors(schema.items, `${path}.items`, errs);
+  if (isObject(schema.additionalProperties)) schemaTypeErrors(schema.additionalProperties, `${path}.additionalProperties`, errs);
   return errs;
 }
 
@@ -132,7 +148,7 @@ export function customResourceTypes(crd: Obj): ResourceType[] {
         }
         return labels;
       },
-      validate: (obj) => validateCustomResource(obj, schema),
+      validate: (obj, _old, subresource) => validateCustomResource(obj, schema, subresource === 'status'),
     });
   }
   return out;

@@ -11,6 +11,7 @@ const { values } = parseArgs({
     user: { type: 'string', default: 'system:admin' },
     'bookmark-interval-ms': { type: 'string' },
     'history-size': { type: 'string' },
+    'namespace-deletion-delay-ms': { type: 'string' },
   },
 });
 
@@ -24,6 +25,7 @@ const api = await startKubeApi({
   host: values.host,
   bookmarkIntervalMs: values['bookmark-interval-ms'] ? Number(values['bookmark-interval-ms']) : undefined,
   historySize: values['history-size'] ? Number(values['history-size']) : undefined,
+  namespaceDeletionDelayMs: values['namespace-deletion-delay-ms'] ? Number(values['namespace-deletion-delay-ms']) : undefined,
 });
 const token = await api.writeKubeconfig(values.kubeconfig, { user: values.user });
 process.stdout.write(`${JSON.stringify({ url: api.url, kubeconfig: values.kubeconfig, token, admin: `${api.url}/__test/` })}\n`);

@@ -30,6 +30,31 @@ export function mergePatch(target: Json, patch: Json): Json {
   return out;
 }
 
+/** JSON with every object's keys sorted, as Go marshals a map[string]interface{}. */
+export function sortedJson(v: Json): string {
+  if (Array.isArray(v)) return `[${v.map(sortedJson).join(',')}]`;
+  if (!isObject(v)) return JSON.stringify(v);
+  return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${sortedJson(v[k])}`).join(',')}}`;
+}
+
+/**
+ * The text of a merge-patched document as the apiserver's json-patch library writes it: objects
+ * the patch reached are re-marshalled with sorted keys, everything it did not touch keeps the
+ * current object's bytes (its order included).
+ */
+export function mergePatchedJson(current: Json, patch: Json): string {
+  if (!isObject(patch) || !isObject(current)) return isObject(patch) ? sortedJson(mergePatch(null, patch)) : JSON.stringify(patch);
+  const keys = [...new Set([...Object.keys(current), ...Object.keys(patch)])].filter((k) => !(k in patch) || patch[k] !== null).sort();
+  const parts = keys.map((k) => {
+    let text: string;
+    if (!(k in patch)) text = JSON.stringify(current[k]);
+    else if (isObject(patch[k]) && isObject(current[k])) text = mergePatchedJson(current[k], patch[k]);
+    else text = k in current ? JSON.stringify(patch[k]) : sortedJson(mergePatch(null, patch[k]));
+    return `${JSON.stringify(k)}:${text}`;
+  });
+  return `{${parts.join(',')}}`;
+}
+
 /** Thrown when a JSON patch does not apply; the handler answers 422 like the apiserver. */
 export class PatchApplyError extends Error {}
 

@@ -1,7 +1,7 @@
 // What the server knows about each served resource: names for discovery and messages, and the
 // registry strategy of the real type (generation, status subresource, create-on-update,
 // unconditional update) plus its decoder and validation.
-import { BUILTIN_SCHEMAS, decodeBuiltin } from './builtin-schemas.ts';
+import { BUILTIN_SCHEMAS, DecodeError, decodeBuiltin } from './builtin-schemas.ts';
 import type { JSONSchemaProps } from './crd-schema.ts';
 import { defaultCrd, initialCrdStatus, validateCrd } from './crd-types.ts';
 import { coreEventDefaults, coreEventFieldLabels, coreToEventsV1, eventsV1FieldLabels, eventsV1ToCore, validateEvent } from './events.ts';
@@ -10,7 +10,6 @@ import { forbiddenField, invalidValue, required, tooLong } from './field-errors.
 import type { NameRule } from './object-meta.ts';
 import { storageVersionHash } from './discovery.ts';
 import { deepEqual } from './patch.ts';
-import { badRequest } from './status.ts';
 
 export type Obj = Record<string, any>;
 
@@ -53,7 +52,7 @@ export interface ResourceType {
   fieldLabels(stored: Obj): Record<string, string>;
   prepareForCreate?(obj: Obj): void;
   prepareForUpdate?(obj: Obj, old: Obj): void;
-  validate?(obj: Obj, old: Obj | undefined): FieldError[];
+  validate?(obj: Obj, old: Obj | undefined, subresource?: string): FieldError[];
   /** Finalizers beyond metadata.finalizers that keep a deleted object (Namespace spec.finalizers). */
   extraFinalizers?(obj: Obj): string[];
   /** The object's schema in this version (Go type or CRD schema), for the field manager. */
@@ -202,7 +201,7 @@ const decodeSecretBody = SECRETS.decode;
 SECRETS.decode = (body) => {
   const d = decodeSecretBody(body);
   for (const [k, v] of Object.entries((d.obj.data ?? {}) as Record<string, string>)) {
-    if (!BASE64.test(v) || v.length % 4 !== 0) throw badRequest(`Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte ${Math.max(0, v.search(/[^A-Za-z0-9+/=]/))}`);
+    if (!BASE64.test(v) || v.length % 4 !== 0) throw new DecodeError('Secret in version "v1" cannot be handled as a Secret', `illegal base64 data at input byte ${Math.max(0, v.search(/[^A-Za-z0-9+/=]/))}`);
   }
   // SetDefaults_Secret runs on every decode (create and update alike): no type means Opaque.
   if (!d.obj.type) d.obj.type = 'Opaque';

@@ -140,10 +140,16 @@ export class RestStorage {
     if (managed) meta.managedFields = managed;
     this.fail(t, meta.name ?? '', [...validateGenerateName(meta, t.nameRule), ...validateObjectMeta(meta, t.nameRule, t.namespaced), ...(t.validate?.(obj, undefined) ?? [])]);
     this.checkSize(obj);
-    if (this.store.get(t.storageKey, meta.namespace ?? '', meta.name)) {
+    const clash = this.store.get(t.storageKey, meta.namespace ?? '', meta.name);
+    if (clash) {
       // A generated name that collides is generated again (the real server retries, since 1.30).
       const retry = generatedName && Array.from({ length: 7 }, () => generateName(meta.generateName)).find((n) => !this.store.get(t.storageKey, meta.namespace ?? '', n));
-      if (!retry) throw alreadyExists(groupResource(t), meta.name);
+      if (!retry) {
+        const err = alreadyExists(groupResource(t), meta.name);
+        // The store says why when the existing object is only waiting for its finalizers.
+        if (clash.metadata.deletionTimestamp) err.status.message = `object is being deleted: ${err.status.message}`;
+        throw err;
+      }
       meta.name = retry;
     }
     if (opts.dryRun) return obj;
@@ -211,7 +217,7 @@ export class RestStorage {
     // BeforeUpdate validates the metadata update and so does every type's ValidateUpdate: its
     // errors come twice in the causes (the message drops the duplicate).
     const metaUpdate = validateObjectMetaUpdate(next.metadata, existing.metadata);
-    this.fail(t, name, [...validateObjectMeta(next.metadata, t.nameRule, t.namespaced), ...metaUpdate, ...metaUpdate, ...(t.validate?.(next, existing) ?? [])]);
+    this.fail(t, name, [...validateObjectMeta(next.metadata, t.nameRule, t.namespaced), ...metaUpdate, ...metaUpdate, ...(t.validate?.(next, existing, opts.subresource) ?? [])]);
     this.checkSize(next);
     // An update that changes nothing is not written: no new resourceVersion, no watch event.
     if (deepEqual(withoutRv(next), withoutRv(existing))) return { obj: existing, created: false };

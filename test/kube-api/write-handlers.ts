@@ -5,14 +5,16 @@ import { encodeJson } from './encode.ts';
 import { parseJsonLikeGo } from './go-json.ts';
 import { mediaType, parseObjectBody, readBody, sendJson, warningHeader } from './http-io.ts';
 import type { Json } from './patch.ts';
-import { PatchApplyError, isObject, jsonPatch, mergePatch, strategicMergePatch } from './patch.ts';
+import { PatchApplyError, isObject, jsonPatch, mergePatch, mergePatchedJson, sortedJson, strategicMergePatch } from './patch.ts';
 import type { HandlerContext } from './read-handlers.ts';
 import { matchesSelection, parseSelection } from './read-handlers.ts';
 import type { FieldWriter } from './managed-fields.ts';
-import { managerName } from './managed-fields.ts';
+import { managerName, updatedManagedFields } from './managed-fields.ts';
 import type { Decoded, Obj } from './resource-types.ts';
 import { TOKEN_REVIEWS, apiVersionOf } from './resource-types.ts';
-import { ApiError, badRequest, successStatus, unsupportedMediaType, withEmptyDetails } from './status.ts';
+import { DecodeError } from './builtin-schemas.ts';
+import { invalidValue } from './field-errors.ts';
+import { ApiError, badRequest, invalid, successStatus, unsupportedMediaType, withEmptyDetails } from './status.ts';
 
 export interface WriteContext extends HandlerContext {
   tokens: Tokens;
@@ -71,7 +73,8 @@ function decode(ctx: HandlerContext, body: Obj): { decoded: Decoded; headers: Re
 export async function handleCreate(ctx: WriteContext): Promise<void> {
   const body = await readObject(ctx);
   if (ctx.type === TOKEN_REVIEWS) {
-    sendJson(ctx.res, 201, ctx.tokens.review(body));
+    // Never stored, but the field manager has seen the request all the same.
+    sendJson(ctx.res, 201, ctx.tokens.review(body, updatedManagedFields(ctx.type, undefined, body, writer(ctx))));
     return;
   }
   const { decoded, headers } = decode(ctx, body);
@@ -123,7 +126,17 @@ export async function handlePatch(ctx: WriteContext): Promise<void> {
   const current = structuredClone(t.encode(existing));
   const patched = applyPatch(type, current, patch);
   if (!isObject(patched)) throw badRequest('patched object is not a JSON object');
-  const { decoded, headers } = decode(ctx, patched);
+  let result: ReturnType<typeof decode>;
+  try {
+    result = decode(ctx, patched);
+  } catch (err) {
+    // A patch that leaves a field of the wrong type is refused as an invalid `patch`, showing
+    // the patched object as the patcher serialized it.
+    if (!(err instanceof DecodeError)) throw err;
+    const text = type === MERGE_PATCH ? mergePatchedJson(current, patch) : sortedJson(patched);
+    throw invalid('', '', '', [invalidValue('patch', text, err.detail)]);
+  }
+  const { decoded, headers } = result;
   const { obj } = await writing(headers, () =>
     ctx.storage.update(t, ctx.info.namespace, ctx.info.name, decoded.obj, { subresource: ctx.info.subresource || undefined, dryRun: dryRun(ctx), writer: writer(ctx) }),
   );
