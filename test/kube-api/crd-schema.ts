@@ -111,6 +111,14 @@ export function applyDefaults(value: unknown, schema: JSONSchemaProps | undefine
   for (const key of Object.keys(value)) applyDefaults(value[key], schemaForKey(schema, key));
 }
 
+/** Whether any node of the schema declares a default. */
+export function hasDefaults(schema: JSONSchemaProps | undefined): boolean {
+  if (!schema) return false;
+  if (schema.default !== undefined) return true;
+  const children = [...Object.values(schema.properties ?? {}), schema.items, isObject(schema.additionalProperties) ? schema.additionalProperties : undefined];
+  return children.some((c) => hasDefaults(c as JSONSchemaProps | undefined));
+}
+
 function jsonType(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';

@@ -3,11 +3,11 @@
 // schema pruning/defaulting/validation, selectableFields).
 import { OBJECT_META, decodeBuiltin } from './builtin-schemas.ts';
 import type { JSONSchemaProps } from './crd-schema.ts';
-import { decodeCustomResource, validateCustomResource } from './crd-schema.ts';
+import { applyDefaults, decodeCustomResource, hasDefaults, validateCustomResource } from './crd-schema.ts';
 import type { FieldError } from './field-errors.ts';
 import { invalidValue, notSupported, required } from './field-errors.ts';
 import { storageVersionHash } from './discovery.ts';
-import { isObject } from './patch.ts';
+import { clone, isObject } from './patch.ts';
 import type { Obj, ResourceType } from './resource-types.ts';
 
 // Spelled out rather than imported: resource-types.ts imports this module for the CRD type.
@@ -105,6 +105,7 @@ export function customResourceTypes(crd: Obj): ResourceType[] {
     const apiVersion = `${group}/${v.name}`;
     const selectable: string[] = (v.selectableFields ?? []).map((f: Obj) => String(f.jsonPath).replace(/^\./, ''));
     const hasStatus = isObject(v.subresources?.status);
+    const defaulted = hasDefaults(schema);
     out.push({
       group,
       version: v.name,
@@ -138,7 +139,16 @@ export function customResourceTypes(crd: Obj): ResourceType[] {
         const unknownMeta = obj.metadata !== undefined ? decodeBuiltin(obj.metadata, OBJECT_META, label, 'metadata') : [];
         return { obj, unknown: [...unknownMeta, ...decodeCustomResource(obj, schema)] };
       },
-      encode: (stored) => (stored.apiVersion === apiVersion ? stored : { ...stored, apiVersion }),
+      // Reading from storage defaults too (the storage codec runs the structural defaulter):
+      // defaults added to the schema later show on old objects, and a status dropped on create
+      // comes back as its default.
+      encode: (stored) => {
+        const out = stored.apiVersion === apiVersion ? stored : { ...stored, apiVersion };
+        if (!defaulted) return out;
+        const copy = clone(out);
+        applyDefaults(copy, schema);
+        return copy;
+      },
       fieldLabels(o) {
         const labels: Record<string, string> = { 'metadata.name': o.metadata?.name ?? '' };
         if (namespaced) labels['metadata.namespace'] = o.metadata?.namespace ?? '';

@@ -2,6 +2,7 @@
 // and watch.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Identity } from './auth.ts';
+import type { CostGate } from './cost-model.ts';
 import { encodeJson, encodeListItem } from './encode.ts';
 import type { Faults } from './faults.ts';
 import { boolParam, sendJson } from './http-io.ts';
@@ -24,6 +25,8 @@ import { toTable, wantsTable } from './table.ts';
 export interface ServerSettings extends WatchSettings {
   /** How long a list at a future resourceVersion waits before 504 (real: 3 s). */
   tooLargeResourceVersionWaitMs: number;
+  /** Per-request cost (off when undefined). */
+  cost?: CostGate;
   /** Server-chosen watch duration when the client sets no timeoutSeconds: [min, max] seconds. */
   watchTimeoutSeconds: [number, number];
 }
@@ -248,6 +251,7 @@ export async function handleList(ctx: HandlerContext): Promise<void> {
     if (!cont) store.saveSnapshot(snapshotId(listRv), items);
     if (!sel.labels.length && !sel.fields.length) meta.remainingItemCount = items.length - i;
   }
+  await ctx.settings.cost?.listed(page.length);
   if (wantsTable(ctx.req.headers.accept)) {
     sendJson(ctx.res, 200, toTable(store, t, page, meta, p.get('includeObject')));
     return;

@@ -20,6 +20,8 @@ export function parseRequestInfo(method: string, path: string, params: URLSearch
     name: '',
     user: identity?.user ?? '',
     token: identity?.token ?? '',
+    labelSelector: params.get('labelSelector') ?? '',
+    fieldSelector: params.get('fieldSelector') ?? '',
   };
   const parts = path.split('/').filter(Boolean);
   let rest: string[];
