@@ -10,6 +10,7 @@ import type { HandlerContext } from './read-handlers.ts';
 import { matchesSelection, parseSelection } from './read-handlers.ts';
 import type { FieldWriter } from './managed-fields.ts';
 import { managerName, updatedManagedFields } from './managed-fields.ts';
+import { PROTOBUF_TYPES, decodeProtobufObject } from './protobuf.ts';
 import type { Decoded, Obj } from './resource-types.ts';
 import { TOKEN_REVIEWS, apiVersionOf } from './resource-types.ts';
 import { DecodeError } from './builtin-schemas.ts';
@@ -43,10 +44,15 @@ async function writing<T>(headers: Record<string, string[]>, fn: () => T): Promi
   }
 }
 
+const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+
 async function readObject(ctx: HandlerContext): Promise<Obj> {
   const type = mediaType(ctx.req);
+  // Built-in types take protobuf (kubectl's typed generators send it); custom resources do not.
+  const protobuf = !ctx.type.custom && ctx.type.kind in PROTOBUF_TYPES;
+  if (type === PROTOBUF && protobuf) return decodeProtobufObject(await readBody(ctx.req), ctx.type.kind);
   if (type !== 'application/json' && type !== 'application/yaml' && type !== '*/*') {
-    throw unsupportedMediaType(['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf']);
+    throw unsupportedMediaType(ctx.type.custom ? ['application/json', 'application/yaml'] : ['application/json', 'application/yaml', PROTOBUF]);
   }
   const body = parseObjectBody(await readBody(ctx.req), type);
   if (!isObject(body)) throw badRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
