@@ -1,17 +1,25 @@
-import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { ZenCluster } from '../harness/cluster.ts';
+import { dirname, join } from 'node:path';
+import { CM_WATCH_PLUGIN, ZenCluster } from '../harness/cluster.ts';
+import { createCrd, deleteCrd, randomSuffix } from '../kube-api/target.ts';
 import { waitFor } from '../harness/wait-for.ts';
 import type { ZenWatcherProcess } from '../harness/zen-watcher-process.ts';
+
+// A plugin that watches the custom resource its config names, for a CRD group of this run's own.
+const CR_WATCH_PLUGIN = join(dirname(CM_WATCH_PLUGIN), 'cr-watch');
+const reportGroup = `zen${randomSuffix()}.test.kube-zen.io`;
 
 let cluster: ZenCluster;
 let pod: ZenWatcherProcess;
 beforeAll(async () => {
-  cluster = await ZenCluster.start({ replicas: 1 });
+  cluster = await ZenCluster.start({ replicas: 1, env: { PLUGINS: `${CM_WATCH_PLUGIN},${CR_WATCH_PLUGIN}` } });
   pod = await cluster.leader();
 }, 60_000);
-afterAll(async () => cluster?.stop());
+afterAll(async () => {
+  if (cluster) await deleteCrd(cluster.kc, `reports.${reportGroup}`);
+  await cluster?.stop();
+}, 90_000);
 
 const event = (title: string) => ({ title, severity: 'high', namespace: 'shop' });
 const statusOf = async (path: string, body: unknown = event('x'), headers: Record<string, string> = {}) => (await pod.post(path, body, headers)).status;
@@ -110,23 +118,21 @@ describe('Ingesters apply live', () => {
   });
 
   it('an informer source whose CRD is not installed says ResourceNotInstalled, and starts once it is', async () => {
-    await cluster.applyIngester('vulns', { source: 'trivy', config: { reports: ['vulnerability'] } });
-    await cluster.ingesterReady('vulns', 'False', 'ResourceNotInstalled');
+    const config = { group: reportGroup, version: 'v1alpha1', plural: 'reports', kind: 'Report' };
+    await cluster.applyIngester('reports', { source: 'cr-watch', config });
+    await cluster.ingesterReady('reports', 'False', 'ResourceNotInstalled');
     expect(pod.running).toBe(true);
-    const crd = {
+    await createCrd(cluster.kc, {
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',
-      metadata: { name: 'vulnerabilityreports.aquasecurity.github.io' },
+      metadata: { name: `reports.${reportGroup}` },
       spec: {
-        group: 'aquasecurity.github.io',
+        group: reportGroup,
         scope: 'Namespaced',
-        names: { kind: 'VulnerabilityReport', plural: 'vulnerabilityreports', singular: 'vulnerabilityreport', listKind: 'VulnerabilityReportList' },
+        names: { kind: 'Report', plural: 'reports', singular: 'report', listKind: 'ReportList' },
         versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
       },
-    };
-    const ext = cluster.kc.makeApiClient(k8s.ApiextensionsV1Api);
-    const exists = await ext.readCustomResourceDefinition({ name: crd.metadata.name }).then(() => true, () => false);
-    if (!exists) await ext.createCustomResourceDefinition({ body: crd as k8s.V1CustomResourceDefinition });
-    await cluster.ingesterReady('vulns', 'True', 'Accepted', 30_000);
+    });
+    await cluster.ingesterReady('reports', 'True', 'Accepted', 30_000);
   });
 });

@@ -46,7 +46,7 @@ export class AdminApi {
 
   private matchFrom(q: URLSearchParams): RequestMatch & { includePartitioned?: boolean } {
     const m: RequestMatch & { includePartitioned?: boolean } = {};
-    for (const k of ['verb', 'resource', 'subresource', 'namespace', 'name', 'user', 'token', 'group'] as const) {
+    for (const k of ['verb', 'resource', 'subresource', 'namespace', 'name', 'user', 'token', 'group', 'labelSelector', 'fieldSelector'] as const) {
       const v = q.getAll(k);
       if (v.length === 1) (m as Record<string, unknown>)[k] = v[0];
       else if (v.length > 1) (m as Record<string, unknown>)[k] = v;

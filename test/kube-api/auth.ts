@@ -2,6 +2,7 @@
 // authenticated user may do everything. TokenReview answers for the same tokens.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Obj } from './resource-types.ts';
+import { badRequest } from './status.ts';
 
 /** What a real API server's service-account tokens are issued for when no audience is asked. */
 export const API_AUDIENCES = ['https://kubernetes.default.svc.cluster.local'];
@@ -72,16 +73,17 @@ export class Tokens {
    * real server, `spec.audiences` unset means the API server's own, and `status.audiences` is the
    * intersection of the asked audiences and the token's.
    */
-  review(body: Obj): Obj {
+  review(body: Obj, managedFields?: Obj[]): Obj {
     const token: string = body.spec?.token ?? '';
+    if (!token) throw badRequest('token is required for TokenReview in authentication');
     const id = this.lookup(token);
     const asked: string[] = body.spec?.audiences?.length ? body.spec.audiences : API_AUDIENCES;
-    const v = id ? this.verdict(id, asked) : { ok: false as const, error: '[invalid bearer token, token lookup failed]' };
+    const v = id ? this.verdict(id, asked) : { ok: false as const, error: 'invalid bearer token' };
     const status: Obj = id && v.ok ? { authenticated: true, user: { username: id.user, uid: id.uid, groups: id.groups }, audiences: v.audiences } : { user: {}, error: (v as { error: string }).error };
     return {
       kind: 'TokenReview',
       apiVersion: 'authentication.k8s.io/v1',
-      metadata: { creationTimestamp: null },
+      metadata: managedFields ? { creationTimestamp: null, managedFields } : { creationTimestamp: null },
       spec: body.spec ?? {},
       status,
     };

@@ -4,7 +4,7 @@
 // re-rendered the way their MarshalJSON does (UTC, seconds or exactly six fractional digits).
 import type { JSONSchemaProps } from './crd-schema.ts';
 import { isObject } from './patch.ts';
-import { badRequest } from './status.ts';
+import { ApiError } from './status.ts';
 
 type S = JSONSchemaProps;
 
@@ -17,11 +17,13 @@ const microTime: S = { type: 'string', format: 'k8s-micro-time' };
 const any: S = { 'x-kubernetes-preserve-unknown-fields': true };
 const mapOf = (v: S): S => ({ type: 'object', additionalProperties: v });
 const arr = (items: S): S => ({ type: 'array', items });
-const obj = (properties: Record<string, S>): S => ({ type: 'object', properties });
+// `x-go-type` names the Go struct, for decode errors ("Go struct field LeaseSpec.spec.x").
+const obj = (goType: string, properties: Record<string, S>): S => ({ type: 'object', properties, 'x-go-type': goType });
 
-const ownerReference = obj({ apiVersion: str, kind: str, name: str, uid: str, controller: bool, blockOwnerDeletion: bool });
+const ownerReference = obj('OwnerReference', { apiVersion: str, kind: str, name: str, uid: str, controller: bool, blockOwnerDeletion: bool });
+const managedFieldsEntry = obj('ManagedFieldsEntry', { manager: str, operation: str, apiVersion: str, time, fieldsType: str, fieldsV1: any, subresource: str });
 
-export const OBJECT_META: S = obj({
+export const OBJECT_META: S = obj('ObjectMeta', {
   name: str,
   generateName: str,
   namespace: str,
@@ -35,22 +37,22 @@ export const OBJECT_META: S = obj({
   annotations: mapOf(str),
   ownerReferences: arr(ownerReference),
   finalizers: arr(str),
-  managedFields: arr(any),
+  managedFields: arr(managedFieldsEntry),
 });
 
-const objectReference = obj({ kind: str, namespace: str, name: str, uid: str, apiVersion: str, resourceVersion: str, fieldPath: str });
-const eventSeries = obj({ count: int, lastObservedTime: microTime });
-const condition = obj({ type: str, status: str, lastTransitionTime: time, reason: str, message: str });
+const objectReference = obj('ObjectReference', { kind: str, namespace: str, name: str, uid: str, apiVersion: str, resourceVersion: str, fieldPath: str });
+const eventSeries = obj('EventSeries', { count: int, lastObservedTime: microTime });
+const condition = obj('NamespaceCondition', { type: str, status: str, lastTransitionTime: time, reason: str, message: str });
 
 const typeMeta = { apiVersion: str, kind: str, metadata: OBJECT_META };
 
 export const BUILTIN_SCHEMAS: Record<string, S> = {
-  ConfigMap: obj({ ...typeMeta, data: mapOf(str), binaryData: mapOf(str), immutable: bool }),
-  Secret: obj({ ...typeMeta, data: mapOf(str), stringData: mapOf(str), type: str, immutable: bool }),
-  Namespace: obj({ ...typeMeta, spec: obj({ finalizers: arr(str) }), status: obj({ phase: str, conditions: arr(condition) }) }),
-  Lease: obj({
+  ConfigMap: obj('ConfigMap', { ...typeMeta, data: mapOf(str), binaryData: mapOf(str), immutable: bool }),
+  Secret: obj('Secret', { ...typeMeta, data: mapOf(str), stringData: mapOf(str), type: str, immutable: bool }),
+  Namespace: obj('Namespace', { ...typeMeta, spec: obj('NamespaceSpec', { finalizers: arr(str) }), status: obj('NamespaceStatus', { phase: str, conditions: arr(condition) }) }),
+  Lease: obj('Lease', {
     ...typeMeta,
-    spec: obj({
+    spec: obj('LeaseSpec', {
       holderIdentity: str,
       leaseDurationSeconds: int,
       acquireTime: microTime,
@@ -60,12 +62,12 @@ export const BUILTIN_SCHEMAS: Record<string, S> = {
       preferredHolder: str,
     }),
   }),
-  Event: obj({
+  Event: obj('Event', {
     ...typeMeta,
     involvedObject: objectReference,
     reason: str,
     message: str,
-    source: obj({ component: str, host: str }),
+    source: obj('EventSource', { component: str, host: str }),
     firstTimestamp: time,
     lastTimestamp: time,
     count: int,
@@ -77,7 +79,7 @@ export const BUILTIN_SCHEMAS: Record<string, S> = {
     reportingComponent: str,
     reportingInstance: str,
   }),
-  'events.k8s.io/Event': obj({
+  'events.k8s.io/Event': obj('Event', {
     ...typeMeta,
     eventTime: microTime,
     series: eventSeries,
@@ -89,16 +91,33 @@ export const BUILTIN_SCHEMAS: Record<string, S> = {
     related: objectReference,
     note: str,
     type: str,
-    deprecatedSource: obj({ component: str, host: str }),
+    deprecatedSource: obj('EventSource', { component: str, host: str }),
     deprecatedFirstTimestamp: time,
     deprecatedLastTimestamp: time,
     deprecatedCount: int,
   }),
-  CustomResourceDefinition: obj({ ...typeMeta, spec: any, status: any }),
-  TokenReview: obj({ ...typeMeta, spec: obj({ token: str, audiences: arr(str) }), status: any }),
+  CustomResourceDefinition: obj('CustomResourceDefinition', { ...typeMeta, spec: any, status: any }),
+  TokenReview: obj('TokenReview', { ...typeMeta, spec: obj('TokenReviewSpec', { token: str, audiences: arr(str) }), status: any }),
 };
 
-const GO_TYPE: Record<string, string> = { string: 'string', integer: 'int32', boolean: 'bool', object: 'map[string]interface {}', array: '[]interface {}' };
+/** The Go type a schema stands for, as encoding/json names it in errors. */
+function goType(schema: S): string {
+  if (schema['x-go-type']) return `v1.${schema['x-go-type'] as string}`;
+  switch (schema.type) {
+    case 'string':
+      return 'string';
+    case 'integer':
+      return schema.format ?? 'int32';
+    case 'boolean':
+      return 'bool';
+    case 'array':
+      return `[]${schema.items ? goType(schema.items) : 'interface {}'}`;
+    case 'object':
+      return isObject(schema.additionalProperties) ? `map[string]${goType(schema.additionalProperties)}` : 'map[string]interface {}';
+    default:
+      return 'interface {}';
+  }
+}
 
 function jsonKind(v: unknown): string {
   if (v === null) return 'null';
@@ -131,9 +150,11 @@ export function normalizeTime(value: string): string {
 export function normalizeMicroTime(value: string): string {
   const m = RFC3339_MICRO.exec(value);
   if (!m) {
+    // time.Parse takes exactly ".dddddd" for the fraction, then wants the zone.
     const frac = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(.*)$/.exec(value);
     const rest = frac ? frac[1] : value;
-    throw new Error(`parsing time ${JSON.stringify(value)} as "2006-01-02T15:04:05.000000Z07:00": cannot parse ${JSON.stringify(rest)} as ".000000"`);
+    const [text, element] = /^\.\d{6}/.test(rest) ? [rest.slice(7), 'Z07:00'] : [rest, '.000000'];
+    throw new Error(`parsing time ${JSON.stringify(value)} as "2006-01-02T15:04:05.000000Z07:00": cannot parse ${JSON.stringify(text)} as "${element}"`);
   }
   const utc = toUtc(m, m[8]);
   return utc.toISOString().replace(/\.\d{3}Z$/, `.${m[7]}Z`);
@@ -145,26 +166,55 @@ export function normalizeMicroTime(value: string): string {
  */
 export function decodeBuiltin(value: unknown, schema: S, kindLabel: string, path = ''): string[] {
   const dropped: string[] = [];
-  walk(value, schema, path, dropped, kindLabel);
+  const at: GoContext = { struct: String(schema['x-go-type'] ?? ''), field: '' };
+  walk(value, schema, path, dropped, kindLabel, path ? { struct: 'ObjectMeta', field: path } : at);
   return dropped;
 }
 
-function decodeError(kindLabel: string, detail: string): Error {
-  return badRequest(`${kindLabel}: ${detail}`);
+/** A body the typed decoder cannot take: 400 "<Kind> ... cannot be handled as a <Kind>: <detail>". */
+export class DecodeError extends ApiError {
+  readonly detail: string;
+
+  constructor(kindLabel: string, detail: string) {
+    super(400, 'BadRequest', `${kindLabel}: ${detail}`);
+    this.detail = detail;
+  }
 }
 
-function walk(value: unknown, schema: S, path: string, dropped: string[], kindLabel: string): unknown {
+function decodeError(kindLabel: string, detail: string): Error {
+  return new DecodeError(kindLabel, detail);
+}
+
+/** Go's encoder writes struct fields in declaration order: put them in the schema's order. */
+function inGoOrder(value: Record<string, unknown>, schema: S): void {
+  const order = Object.keys(schema.properties ?? {});
+  const entries = Object.entries(value).sort(([a], [b]) => {
+    const ia = order.indexOf(a);
+    const ib = order.indexOf(b);
+    return (ia < 0 ? order.length : ia) - (ib < 0 ? order.length : ib);
+  });
+  for (const [k] of entries) delete value[k];
+  for (const [k, v] of entries) value[k] = v;
+}
+
+/** encoding/json's error context: the struct being filled and the field names leading there. */
+interface GoContext {
+  struct: string;
+  field: string;
+}
+
+function walk(value: unknown, schema: S, path: string, dropped: string[], kindLabel: string, at: GoContext): unknown {
   if (value === null) return value;
   if (schema['x-kubernetes-preserve-unknown-fields'] && !schema.properties) return value;
   const t = schema.type;
   const k = jsonKind(value);
   const expected = t === 'integer' ? 'number' : t;
+  const where = `Go struct field ${at.struct}.${at.field}`;
   if (expected && k !== expected) {
-    const goType = schema.format === 'int64' ? 'int64' : (GO_TYPE[t!] ?? t);
-    throw decodeError(kindLabel, `json: cannot unmarshal ${k === 'null' ? 'null' : k} into Go struct field .${path} of type ${goType}`);
+    throw decodeError(kindLabel, `json: cannot unmarshal ${k} into ${where} of type ${goType(schema)}`);
   }
   if (t === 'integer' && !Number.isInteger(value)) {
-    throw decodeError(kindLabel, `json: cannot unmarshal number ${String(value)} into Go struct field .${path} of type ${schema.format ?? 'int32'}`);
+    throw decodeError(kindLabel, `json: cannot unmarshal number ${String(value)} into ${where} of type ${schema.format ?? 'int32'}`);
   }
   if (schema.format === 'k8s-time' || schema.format === 'k8s-micro-time') {
     try {
@@ -174,8 +224,9 @@ function walk(value: unknown, schema: S, path: string, dropped: string[], kindLa
     }
   }
   if (Array.isArray(value) && schema.items) {
-    for (let i = 0; i < value.length; i++) value[i] = walk(value[i], schema.items, `${path}[${i}]`, dropped, kindLabel);
+    for (let i = 0; i < value.length; i++) value[i] = walk(value[i], schema.items, `${path}[${i}]`, dropped, kindLabel, at);
   } else if (isObject(value)) {
+    const struct = schema['x-go-type'] as string | undefined;
     for (const key of Object.keys(value)) {
       const child = path ? `${path}.${key}` : key;
       // Go decodes null into a typed field as its zero value, which is then omitted.
@@ -184,12 +235,15 @@ function walk(value: unknown, schema: S, path: string, dropped: string[], kindLa
         continue;
       }
       const sub = schema.properties?.[key] ?? (isObject(schema.additionalProperties) ? schema.additionalProperties : undefined);
-      if (sub) value[key] = walk(value[key], sub, child, dropped, kindLabel);
+      // Struct fields extend the error path; map values keep the map's.
+      const next = struct ? { struct, field: at.field ? `${at.field}.${key}` : key } : at;
+      if (sub) value[key] = walk(value[key], sub, child, dropped, kindLabel, next);
       else if (!schema['x-kubernetes-preserve-unknown-fields']) {
         delete value[key];
         dropped.push(child);
       }
     }
+    if (struct) inGoOrder(value, schema);
   }
   return value;
 }

@@ -111,6 +111,14 @@ export function applyDefaults(value: unknown, schema: JSONSchemaProps | undefine
   for (const key of Object.keys(value)) applyDefaults(value[key], schemaForKey(schema, key));
 }
 
+/** Whether any node of the schema declares a default. */
+export function hasDefaults(schema: JSONSchemaProps | undefined): boolean {
+  if (!schema) return false;
+  if (schema.default !== undefined) return true;
+  const children = [...Object.values(schema.properties ?? {}), schema.items, isObject(schema.additionalProperties) ? schema.additionalProperties : undefined];
+  return children.some((c) => hasDefaults(c as JSONSchemaProps | undefined));
+}
+
 function jsonType(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
@@ -269,7 +277,7 @@ export function decodeCustomResource(obj: Obj, schema: JSONSchemaProps | undefin
 }
 
 /** Schema validation of everything but apiVersion, kind and metadata (validated as ObjectMeta). */
-export function validateCustomResource(obj: Obj, schema: JSONSchemaProps | undefined): FieldError[] {
+export function validateCustomResource(obj: Obj, schema: JSONSchemaProps | undefined, statusWrite = false): FieldError[] {
   if (!schema) return [];
   const { metadata: _metadata, apiVersion: _apiVersion, kind: _kind, ...body } = obj;
   const props = { ...(schema.properties ?? {}) };
@@ -277,5 +285,32 @@ export function validateCustomResource(obj: Obj, schema: JSONSchemaProps | undef
   delete props.apiVersion;
   delete props.kind;
   const requiredFields = (schema.required ?? []).filter((r) => r !== 'metadata' && r !== 'apiVersion' && r !== 'kind');
-  return validate(body, { ...schema, properties: props, required: requiredFields });
+  const errs = validate(body, { ...schema, properties: props, required: requiredFields });
+  // A /status write is checked by the status schema's own validator: messages name paths
+  // relative to status while the causes keep the full field.
+  if (statusWrite) for (const e of errs) if (e.field.startsWith('status.')) e.detail = e.detail.replace(`${e.field} in body`, `${e.field.slice('status.'.length)} in body`);
+  // With CEL rules in the schema, a blocking schema error means the rules were skipped, which
+  // the real validator says as one more cause with no field (Go's nil path).
+  if (hasCelRules(schema) && errs.some((e) => BLOCKING.has(e.type))) {
+    errs.push({ type: 'FieldValueInvalid', field: '<nil>', value: 'null', detail: 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation' });
+  }
+  return errs;
+}
+
+// hasBlockingErr in apiextensions-apiserver: errors after which CEL rules are not evaluated.
+const BLOCKING = new Set(['FieldValueNotSupported', 'FieldValueRequired', 'FieldValueTooLong', 'FieldValueTooMany', 'FieldValueTypeInvalid']);
+
+const celCache = new WeakMap<JSONSchemaProps, boolean>();
+
+/** Whether any node of the schema carries x-kubernetes-validations. */
+export function hasCelRules(schema: JSONSchemaProps | undefined): boolean {
+  if (!schema) return false;
+  let has = celCache.get(schema);
+  if (has === undefined) {
+    const rules = schema['x-kubernetes-validations'];
+    const children = [...Object.values(schema.properties ?? {}), schema.items, isObject(schema.additionalProperties) ? schema.additionalProperties : undefined, ...(schema.allOf ?? []), ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])];
+    has = (Array.isArray(rules) && rules.length > 0) || children.some((c) => hasCelRules(c as JSONSchemaProps | undefined));
+    celCache.set(schema, has);
+  }
+  return has;
 }

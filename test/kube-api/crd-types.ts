@@ -3,10 +3,11 @@
 // schema pruning/defaulting/validation, selectableFields).
 import { OBJECT_META, decodeBuiltin } from './builtin-schemas.ts';
 import type { JSONSchemaProps } from './crd-schema.ts';
-import { decodeCustomResource, validateCustomResource } from './crd-schema.ts';
+import { applyDefaults, decodeCustomResource, hasDefaults, validateCustomResource } from './crd-schema.ts';
 import type { FieldError } from './field-errors.ts';
 import { invalidValue, notSupported, required } from './field-errors.ts';
-import { isObject } from './patch.ts';
+import { storageVersionHash } from './discovery.ts';
+import { clone, isObject } from './patch.ts';
 import type { Obj, ResourceType } from './resource-types.ts';
 
 // Spelled out rather than imported: resource-types.ts imports this module for the CRD type.
@@ -36,13 +37,29 @@ export function validateCrd(crd: Obj, old?: Obj): FieldError[] {
   if (versions.length === 0) errs.push(invalidValue('spec.versions', versions, 'must have exactly one version marked as storage version'));
   else if (versions.filter((v) => v.storage).length !== 1) errs.push(invalidValue('spec.versions', versions, 'must have exactly one version marked as storage version'));
   if (versions.length > 0 && !versions.some((v) => v.served)) errs.push(invalidValue('spec.versions', versions, 'must serve at least one version'));
+  // Versions sharing one schema are validated as the internal top-level spec.validation, which
+  // is where the real messages point.
+  const shared = versions.length > 0 && versions.every((v) => JSON.stringify(v.schema) === JSON.stringify(versions[0].schema));
   versions.forEach((v, i) => {
     const p = `spec.versions[${i}]`;
     if (!v.name) errs.push(required(`${p}.name`));
     const schema = v.schema?.openAPIV3Schema;
     if (!schema) errs.push(required(`${p}.schema.openAPIV3Schema`, 'schemas are required'));
     else if (schema.type !== 'object') errs.push(required(`${p}.schema.openAPIV3Schema.type`, 'must not be empty at the root'));
+    if (schema && (!shared || i === 0)) errs.push(...schemaTypeErrors(schema, shared ? 'spec.validation.openAPIV3Schema' : `${p}.schema.openAPIV3Schema`));
   });
+  return errs;
+}
+
+const SCHEMA_TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
+
+/** Every `type` in a schema must be one of the JSON schema types (or empty). */
+function schemaTypeErrors(schema: Obj, path: string, errs: FieldError[] = []): FieldError[] {
+  if (!isObject(schema)) return errs;
+  if (schema.type !== undefined && schema.type !== '' && !SCHEMA_TYPES.includes(schema.type)) errs.push(notSupported(`${path}.type`, schema.type, SCHEMA_TYPES));
+  for (const [k, sub] of Object.entries(schema.properties ?? {})) schemaTypeErrors(sub as Obj, `${path}.properties[${k}]`, errs);
+  if (isObject(schema.items)) schemaTypeErrors(schema.items, `${path}.items`, errs);
+  if (isObject(schema.additionalProperties)) schemaTypeErrors(schema.additionalProperties, `${path}.additionalProperties`, errs);
   return errs;
 }
 
@@ -60,7 +77,8 @@ export function defaultCrd(crd: Obj): void {
 
 export function initialCrdStatus(crd: Obj): Obj {
   const sv = storageVersion(crd);
-  return { acceptedNames: { plural: '', kind: '' }, storedVersions: sv ? [sv] : [] };
+  // A new CRD's status renders its (nil) conditions as null until the controllers set some.
+  return { conditions: null, acceptedNames: { plural: '', kind: '' }, storedVersions: sv ? [sv] : [] };
 }
 
 /** Evaluates a selectableFields / printer-column JSONPath of the simple `.a.b.c` form. */
@@ -80,12 +98,14 @@ export function customResourceTypes(crd: Obj): ResourceType[] {
   const storage = storageVersion(crd)!;
   const namespaced = spec.scope === 'Namespaced';
   const out: ResourceType[] = [];
+  const servedVersions: string[] = (spec.versions ?? []).filter((v: Obj) => v.served).map((v: Obj) => v.name);
   for (const v of spec.versions ?? []) {
     if (!v.served) continue;
     const schema: JSONSchemaProps | undefined = v.schema?.openAPIV3Schema;
     const apiVersion = `${group}/${v.name}`;
     const selectable: string[] = (v.selectableFields ?? []).map((f: Obj) => String(f.jsonPath).replace(/^\./, ''));
     const hasStatus = isObject(v.subresources?.status);
+    const defaulted = hasDefaults(schema);
     out.push({
       group,
       version: v.name,
@@ -106,17 +126,29 @@ export function customResourceTypes(crd: Obj): ResourceType[] {
       statusSubresource: hasStatus,
       allowCreateOnUpdate: false,
       allowUnconditionalUpdate: false,
-      returnDeletedObject: true,
       crdName: crd.metadata.name,
+      servedVersions,
+      schema,
+      storageVersionHash: storageVersionHash(group, storage, names.kind),
       decode(body) {
         const obj = structuredClone(body);
         // Custom resources are stored in the storage version; with conversion strategy None
         // only apiVersion changes between versions.
         obj.apiVersion = `${group}/${storage}`;
-        if (obj.metadata !== undefined) decodeBuiltin(obj.metadata, OBJECT_META, `${names.kind} in version "${v.name}" cannot be handled as a ${names.kind}`, 'metadata');
-        return { obj, unknown: decodeCustomResource(obj, schema) };
+        const label = `${names.kind} in version "${v.name}" cannot be handled as a ${names.kind}`;
+        const unknownMeta = obj.metadata !== undefined ? decodeBuiltin(obj.metadata, OBJECT_META, label, 'metadata') : [];
+        return { obj, unknown: [...unknownMeta, ...decodeCustomResource(obj, schema)] };
       },
-      encode: (stored) => (stored.apiVersion === apiVersion ? stored : { ...stored, apiVersion }),
+      // Reading from storage defaults too (the storage codec runs the structural defaulter):
+      // defaults added to the schema later show on old objects, and a status dropped on create
+      // comes back as its default.
+      encode: (stored) => {
+        const out = stored.apiVersion === apiVersion ? stored : { ...stored, apiVersion };
+        if (!defaulted) return out;
+        const copy = clone(out);
+        applyDefaults(copy, schema);
+        return copy;
+      },
       fieldLabels(o) {
         const labels: Record<string, string> = { 'metadata.name': o.metadata?.name ?? '' };
         if (namespaced) labels['metadata.namespace'] = o.metadata?.namespace ?? '';
@@ -126,7 +158,7 @@ export function customResourceTypes(crd: Obj): ResourceType[] {
         }
         return labels;
       },
-      validate: (obj) => validateCustomResource(obj, schema),
+      validate: (obj, _old, subresource) => validateCustomResource(obj, schema, subresource === 'status'),
     });
   }
   return out;

@@ -182,10 +182,10 @@ describe('CustomResourceDefinition', () => {
     expect(f.status.message).toBe(`Observation.${group} "gen" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update`);
   });
 
-  it('returns the deleted object on delete', async () => {
+  it('answers a delete with a Success Status naming the custom resource', async () => {
     const del = (await custom.deleteNamespacedCustomObject({ ...params(), name: 'first' })) as Record<string, any>;
-    expect(del.kind).toBe('Observation');
-    expect(del.metadata.name).toBe('first');
+    expect(del).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Success', details: { name: 'first', group, kind: 'observations' } });
+    expect(del.details.uid).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('lists with items carrying apiVersion and kind', async () => {

@@ -106,7 +106,7 @@ describe('ConfigMap CRUD', () => {
     cm = await core.patchNamespacedConfigMap({ name: 'p', namespace: ns, body: { metadata: { labels: { b: '2' }, finalizers: ['example.com/x'] } } }, strategic);
     expect(cm.metadata?.labels).toEqual({ a: '1', b: '2' });
     cm = await core.patchNamespacedConfigMap({ name: 'p', namespace: ns, body: { metadata: { finalizers: ['example.com/y'] } } }, strategic);
-    expect(cm.metadata?.finalizers).toEqual(['example.com/x', 'example.com/y']);
+    expect(cm.metadata?.finalizers).toEqual(['example.com/y', 'example.com/x']);
     await core.patchNamespacedConfigMap({ name: 'p', namespace: ns, body: { metadata: { finalizers: null } } }, merge);
   });
 
@@ -125,9 +125,12 @@ describe('ConfigMap CRUD', () => {
     const f = await apiFailure(core.deleteNamespacedConfigMap({ name: 'del', namespace: ns, body: { preconditions: { uid: 'wrong-uid' } } }));
     expect(f.code).toBe(409);
     expect(f.status.reason).toBe('Conflict');
-    expect(f.status.message).toContain(`Precondition failed: UID in precondition: wrong-uid, UID in object meta: ${cm.metadata!.uid}`);
+    expect(f.status.message).toBe(`Operation cannot be fulfilled on ConfigMap "del": the UID in the precondition (wrong-uid) does not match the UID in record (${cm.metadata!.uid}). The object might have been deleted and then recreated`);
+    expect(f.status.details).toEqual({ name: 'del', kind: 'ConfigMap' });
     const g = await apiFailure(core.deleteNamespacedConfigMap({ name: 'del', namespace: ns, body: { preconditions: { resourceVersion: '1' } } }));
-    expect(g.status.message).toContain(`Precondition failed: ResourceVersion in precondition: 1, ResourceVersion in object meta: ${cm.metadata!.resourceVersion}`);
+    expect(g.status.message).toBe(
+      `Operation cannot be fulfilled on ConfigMap "del": the ResourceVersion in the precondition (1) does not match the ResourceVersion in record (${cm.metadata!.resourceVersion}). The object might have been modified`,
+    );
     const st = await core.deleteNamespacedConfigMap({ name: 'del', namespace: ns, body: { preconditions: { uid: cm.metadata!.uid } } });
     expect(st).toMatchObject({ kind: 'Status', status: 'Success', details: { name: 'del', kind: 'configmaps', uid: cm.metadata!.uid } });
     expect((await apiFailure(core.readNamespacedConfigMap({ name: 'del', namespace: ns }))).code).toBe(404);

@@ -1,20 +1,27 @@
 // Legacy (non-aggregated) discovery documents: /api, /api/v1, /apis, /apis/<g>, /apis/<g>/<v>,
 // and /version. kubectl and client-node fall back to these when the aggregated format is not
 // offered, so they are enough for both.
+import { createHash } from 'node:crypto';
 import type { ApiRegistry } from './api-registry.ts';
 import type { ResourceType } from './resource-types.ts';
 
+// The release the probe's reference (shared/kube-probe/real-v1.32.json) and the test kubectl are.
 export const SERVER_VERSION = {
   major: '1',
-  minor: '34',
-  gitVersion: 'v1.34.2',
+  minor: '32',
+  gitVersion: 'v1.32.6',
   gitCommit: '0000000000000000000000000000000000000000',
   gitTreeState: 'clean',
-  buildDate: '2026-11-01T00:00:00Z',
-  goVersion: 'go1.24.9',
+  buildDate: '2025-06-17T00:00:00Z',
+  goVersion: 'go1.23.10',
   compiler: 'gc',
   platform: 'linux/amd64',
 };
+
+/** discovery's StorageVersionHash: the first 8 bytes of sha256("group/version/kind"), base64. */
+export function storageVersionHash(group: string, version: string, kind: string): string {
+  return createHash('sha256').update(`${group}/${version}/${kind}`).digest().subarray(0, 8).toString('base64');
+}
 
 export function apiVersions(serverAddress: string): object {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
@@ -42,6 +49,7 @@ function resourceEntries(t: ResourceType): object[] {
   const main: Record<string, unknown> = { name: t.plural, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs: t.verbs };
   if (t.shortNames.length) main.shortNames = t.shortNames;
   if (t.categories.length) main.categories = t.categories;
+  if (t.storageVersionHash) main.storageVersionHash = t.storageVersionHash;
   const subs = t.subresources.map((s) => ({ name: `${t.plural}/${s}`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: SUBRESOURCE_VERBS[s] ?? ['get'] }));
   return [main, ...subs];
 }
@@ -52,5 +60,7 @@ export function apiResourceList(registry: ApiRegistry, group: string, version: s
     .inGroupVersion(group, version)
     .sort((a, b) => (a.plural < b.plural ? -1 : 1))
     .flatMap(resourceEntries);
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+  // The legacy /api/v1 document carries no apiVersion; group documents do.
+  const typeMeta = group ? { kind: 'APIResourceList', apiVersion: 'v1' } : { kind: 'APIResourceList' };
+  return { ...typeMeta, groupVersion: group ? `${group}/${version}` : version, resources };
 }

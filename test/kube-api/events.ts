@@ -3,6 +3,7 @@
 // validate the way pkg/apis/events/v1 conversion and pkg/apis/core/validation/events.go do.
 import type { FieldError } from './field-errors.ts';
 import { invalidValue, required } from './field-errors.ts';
+import { qualifiedNameProblems } from './object-meta.ts';
 
 type Obj = Record<string, any>;
 
@@ -46,40 +47,46 @@ export function coreEventDefaults(ev: Obj): void {
   if (ev.source === undefined) ev.source = {};
 }
 
-const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-
-/** ValidateEventCreate/Update; `strict` is the events.k8s.io/v1 path, which requires the new fields. */
+/**
+ * ValidateEventCreate/Update (pkg/apis/core/validation/events.go): the legacy rules for every
+ * request, plus the strict ones for events.k8s.io/v1 creates. Field paths are the core ones
+ * (involvedObject, message) whatever the request's version, as in the real code.
+ */
 export function validateEvent(ev: Obj, strict: boolean): FieldError[] {
+  const errs = legacyValidateEvent(ev, strict ? 'reportingController' : 'reportingComponent');
+  if (!strict) return errs;
+  if (!ev.eventTime) errs.push(required('eventTime'));
+  if (ev.type !== 'Normal' && ev.type !== 'Warning') errs.push(invalidValue('type', '', `has invalid value: ${ev.type ?? ''}`));
+  if (ev.firstTimestamp) errs.push(invalidValue('firstTimestamp', '', 'needs to be unset'));
+  if (ev.lastTimestamp) errs.push(invalidValue('lastTimestamp', '', 'needs to be unset'));
+  if (ev.count) errs.push(invalidValue('count', '', 'needs to be unset'));
+  if (ev.source?.component || ev.source?.host) errs.push(invalidValue('source', '', 'needs to be unset'));
+  return errs;
+}
+
+function legacyValidateEvent(ev: Obj, controllerField: string): FieldError[] {
   const errs: FieldError[] = [];
   const ns = ev.metadata?.namespace ?? '';
   const involvedNs = ev.involvedObject?.namespace ?? '';
-  const hasEventTime = !!ev.eventTime;
-  const controllerField = strict ? 'reportingController' : 'reportingComponent';
-  if (!hasEventTime && !strict) {
-    if (involvedNs === '') {
-      if (ns !== '' && ns !== 'default') errs.push(invalidValue('involvedObject.namespace', involvedNs, 'does not match event.namespace'));
-    } else if (ns !== involvedNs) {
-      errs.push(invalidValue('involvedObject.namespace', involvedNs, 'does not match event.namespace'));
-    }
+  const mismatch = () => errs.push(invalidValue('involvedObject.namespace', involvedNs, 'does not match event.namespace'));
+  if (!ev.eventTime) {
+    if (involvedNs === '' ? ns !== '' && ns !== 'default' : ns !== involvedNs) mismatch();
     return errs;
   }
-  if (involvedNs === '' && ns !== 'default' && ns !== 'kube-system') {
-    errs.push(invalidValue(strict ? 'regarding.namespace' : 'involvedObject.namespace', involvedNs, 'does not match event.namespace'));
-  }
-  if (strict && !hasEventTime) errs.push(required('eventTime'));
-  if (strict && ev.type !== 'Normal' && ev.type !== 'Warning') errs.push(invalidValue('type', '', `has invalid value: ${ev.type ?? ''}`));
-  const controller = ev.reportingComponent ?? '';
+  if (involvedNs === '' && ns !== 'default' && ns !== 'kube-system') mismatch();
+  const controller: string = ev.reportingComponent ?? '';
   if (!controller) errs.push(required(controllerField));
-  else if (!QUALIFIED_NAME.test(controller.split('/').pop() ?? '')) {
-    errs.push(invalidValue(controllerField, controller, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"));
+  for (const msg of qualifiedNameProblems(controller)) errs.push(invalidValue(controllerField, controller, msg));
+  const limits: [string, string, number][] = [
+    ['reportingInstance', ev.reportingInstance ?? '', 128],
+    ['action', ev.action ?? '', 128],
+    ['reason', ev.reason ?? '', 128],
+  ];
+  for (const [field, value, max] of limits) {
+    if (!value) errs.push(required(field));
+    if (value.length > max) errs.push(invalidValue(field, '', `can have at most ${max} characters`));
   }
-  if (!ev.reportingInstance) errs.push(required('reportingInstance'));
-  else if (ev.reportingInstance.length > 128) errs.push(invalidValue('reportingInstance', '', 'can have at most 128 characters'));
-  if (!ev.action) errs.push(required('action'));
-  else if (ev.action.length > 128) errs.push(invalidValue('action', '', 'can have at most 128 characters'));
-  if (!ev.reason) errs.push(required('reason'));
-  else if (ev.reason.length > 128) errs.push(invalidValue('reason', '', 'can have at most 128 characters'));
-  if ((ev.message ?? '').length > 1024) errs.push(invalidValue(strict ? 'note' : 'message', '', 'can have at most 1024 characters'));
+  if ((ev.message ?? '').length > 1024) errs.push(invalidValue('message', '', 'can have at most 1024 characters'));
   return errs;
 }
 

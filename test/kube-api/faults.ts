@@ -73,6 +73,8 @@ function watchInfo(w: WatchStream): RequestInfo {
     name: '',
     user: w.req.client.user,
     token: w.req.client.token,
+    labelSelector: '',
+    fieldSelector: '',
   };
 }
 

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
+import { parseJsonLikeGo } from './go-json.ts';
 import { ApiError, badRequest, requestEntityTooLarge } from './status.ts';
 
 /** The apiserver's request body limit (3 MiB). */
@@ -29,7 +30,7 @@ export function parseObjectBody(raw: Buffer, type: string): unknown {
   if (text.trim() === '') throw badRequest('Object \'Kind\' is missing in \'\'');
   try {
     if (type === 'application/yaml' || type === 'application/apply-patch+yaml') return parseYaml(text);
-    return JSON.parse(text);
+    return parseJsonLikeGo(text);
   } catch (err) {
     throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
   }

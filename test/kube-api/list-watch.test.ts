@@ -88,7 +88,8 @@ describe('list', () => {
     expect(old.metadata?.resourceVersion).toBe(then.metadata?.resourceVersion);
     expect(old.items.map((i) => [i.metadata?.name, i.data])).toEqual([['exact-1', undefined]]);
     const f = await apiFailure(core.listNamespacedConfigMap({ namespace: ns, resourceVersionMatch: 'Exact' }));
-    expect(f.code).toBe(400);
+    expect(f.code).toBe(422);
+    expect(f.status.message).toBe('ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided');
   });
 
   it('answers kubectl-style Table requests with the real columns', async () => {

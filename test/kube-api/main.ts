@@ -1,4 +1,4 @@
-// Standalone server: `npm run kube-api -- --kubeconfig <file> [--port N] [--host H] [--user U]`.
+// Standalone server: `npm run kube-api -- --kubeconfig <file> [--port N] [--host H] [--user U] [--cost-model realistic]`.
 // Prints one JSON line ({"url", "kubeconfig", "token", "admin"}) when ready; stops on SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
 import { startKubeApi } from './server.ts';
@@ -11,6 +11,9 @@ const { values } = parseArgs({
     user: { type: 'string', default: 'system:admin' },
     'bookmark-interval-ms': { type: 'string' },
     'history-size': { type: 'string' },
+    'namespace-deletion-delay-ms': { type: 'string' },
+    // 'realistic' or JSON numbers ({"writeSlots": 4, ...}); off by default
+    'cost-model': { type: 'string' },
   },
 });
 
@@ -24,6 +27,8 @@ const api = await startKubeApi({
   host: values.host,
   bookmarkIntervalMs: values['bookmark-interval-ms'] ? Number(values['bookmark-interval-ms']) : undefined,
   historySize: values['history-size'] ? Number(values['history-size']) : undefined,
+  namespaceDeletionDelayMs: values['namespace-deletion-delay-ms'] ? Number(values['namespace-deletion-delay-ms']) : undefined,
+  costModel: values['cost-model'] === undefined || values['cost-model'] === 'realistic' ? (values['cost-model'] as 'realistic' | undefined) : JSON.parse(values['cost-model']),
 });
 const token = await api.writeKubeconfig(values.kubeconfig, { user: values.user });
 process.stdout.write(`${JSON.stringify({ url: api.url, kubeconfig: values.kubeconfig, token, admin: `${api.url}/__test/` })}\n`);

@@ -5,7 +5,7 @@ import type { DeleteResult, RestStorage } from './rest-storage.ts';
 import { groupResource } from './rest-storage.ts';
 import type { Obj, ResourceType } from './resource-types.ts';
 import { NAMESPACES } from './resource-types.ts';
-import { conflict, forbidden, notFound } from './status.ts';
+import { forbidden, notFound } from './status.ts';
 import type { ApiRegistry } from './api-registry.ts';
 import { nowRfc3339 } from './object-meta.ts';
 
@@ -42,17 +42,10 @@ export class NamespaceLifecycle {
   delete(existing: Obj, dryRun: boolean): DeleteResult {
     const name = existing.metadata.name;
     if (UNDELETABLE.has(name)) throw forbidden(groupResource(NAMESPACES), name, 'this namespace may not be deleted');
-    if (existing.metadata.deletionTimestamp) {
-      throw conflict(
-        groupResource(NAMESPACES),
-        name,
-        'The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.',
-      );
-    }
-    if (dryRun) return { obj: existing, deleted: false };
+    // Deleting a namespace that is already terminating answers it as it is (finalizers pending).
+    if (existing.metadata.deletionTimestamp || dryRun) return { obj: existing, deleted: false };
     const obj = this.storage.systemUpdate(NAMESPACES, existing, (o) => {
       o.metadata.deletionTimestamp = nowRfc3339();
-      o.metadata.deletionGracePeriodSeconds = 0;
       o.status = { ...(o.status ?? {}), phase: 'Terminating' };
     });
     this.schedule(name, this.settings.namespaceDeletionDelayMs);

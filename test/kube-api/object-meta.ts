@@ -36,7 +36,7 @@ export function nameProblems(name: string, rule: NameRule): string[] {
   return out;
 }
 
-function qualifiedNameProblems(key: string): string[] {
+export function qualifiedNameProblems(key: string): string[] {
   const parts = key.split('/');
   const out: string[] = [];
   let name = key;
@@ -53,8 +53,16 @@ function qualifiedNameProblems(key: string): string[] {
   }
   if (name.length === 0) out.push('name part must be non-empty');
   else if (name.length > 63) out.push('name part must be no more than 63 characters');
-  if (name.length > 0 && !QUALIFIED_NAME_PART.test(name)) out.push(QUALIFIED_MSG);
+  if (!QUALIFIED_NAME_PART.test(name)) out.push(QUALIFIED_MSG);
   return out;
+}
+
+/** A generateName is validated as a name prefix: a trailing '-' is allowed (maskTrailingDash). */
+export function validateGenerateName(meta: Obj, rule: NameRule): FieldError[] {
+  const prefix: string = meta.generateName ?? '';
+  if (!prefix) return [];
+  const masked = prefix.length > 1 && prefix.endsWith('-') ? `${prefix.slice(0, -2)}a` : prefix;
+  return nameProblems(masked, rule).map((msg) => invalidValue('metadata.generateName', prefix, msg));
 }
 
 const TOTAL_ANNOTATION_SIZE = 256 * 1024;

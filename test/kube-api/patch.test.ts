@@ -30,7 +30,7 @@ describe('JSON patch (RFC 6902)', () => {
 
   it.each([
     [[{ op: 'test', path: '/a', value: 2 }], /testing value \/a failed/],
-    [[{ op: 'replace', path: '/nope', value: 2 }], /replace operation does not apply/],
+    [[{ op: 'replace', path: '/nope/deeper', value: 2 }], /replace operation does not apply/],
     [[{ op: 'remove', path: '/nope' }], /Unable to remove nonexistent key/],
     [[{ op: 'add', path: '/x/y', value: 1 }], /doc is missing path/],
   ])('fails %j', (ops, msg) => {
@@ -46,7 +46,17 @@ describe('strategic merge patch (simplified)', () => {
       metadata: { finalizers: ['b', 'a'], ownerReferences: [{ uid: '1', name: 'y' }, { uid: '2', name: 'z' }] },
       data: { k: null, n: 'm' },
     });
-    expect(out).toEqual({ metadata: { finalizers: ['a', 'b'], ownerReferences: [{ uid: '1', name: 'y' }, { uid: '2', name: 'z' }] }, data: { n: 'm' } });
+    expect(out).toEqual({ metadata: { finalizers: ['b', 'a'], ownerReferences: [{ uid: '1', name: 'y' }, { uid: '2', name: 'z' }] }, data: { n: 'm' } });
+  });
+
+  it('puts the patch items first, then the ones only the server had (as a real server orders them)', () => {
+    const doc = { metadata: { finalizers: ['a'], ownerReferences: [{ uid: '1', name: 'x' }] } };
+    const out = strategicMergePatch(doc, { metadata: { finalizers: ['b'], ownerReferences: [{ uid: '2', name: 'z' }] } });
+    expect(out).toEqual({ metadata: { finalizers: ['b', 'a'], ownerReferences: [{ uid: '2', name: 'z' }, { uid: '1', name: 'x' }] } });
+  });
+
+  it('a JSON patch replace of a missing member adds it, as the apiserver allows', () => {
+    expect(jsonPatch({ data: { a: '1' } }, [{ op: 'replace', path: '/data/b', value: '2' }])).toEqual({ data: { a: '1', b: '2' } });
   });
 
   it('honours $patch: replace, $patch: delete and $deleteFromPrimitiveList', () => {

@@ -30,6 +30,31 @@ export function mergePatch(target: Json, patch: Json): Json {
   return out;
 }
 
+/** JSON with every object's keys sorted, as Go marshals a map[string]interface{}. */
+export function sortedJson(v: Json): string {
+  if (Array.isArray(v)) return `[${v.map(sortedJson).join(',')}]`;
+  if (!isObject(v)) return JSON.stringify(v);
+  return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${sortedJson(v[k])}`).join(',')}}`;
+}
+
+/**
+ * The text of a merge-patched document as the apiserver's json-patch library writes it: objects
+ * the patch reached are re-marshalled with sorted keys, everything it did not touch keeps the
+ * current object's bytes (its order included).
+ */
+export function mergePatchedJson(current: Json, patch: Json): string {
+  if (!isObject(patch) || !isObject(current)) return isObject(patch) ? sortedJson(mergePatch(null, patch)) : JSON.stringify(patch);
+  const keys = [...new Set([...Object.keys(current), ...Object.keys(patch)])].filter((k) => !(k in patch) || patch[k] !== null).sort();
+  const parts = keys.map((k) => {
+    let text: string;
+    if (!(k in patch)) text = JSON.stringify(current[k]);
+    else if (isObject(patch[k]) && isObject(current[k])) text = mergePatchedJson(current[k], patch[k]);
+    else text = k in current ? JSON.stringify(patch[k]) : sortedJson(mergePatch(null, patch[k]));
+    return `${JSON.stringify(k)}:${text}`;
+  });
+  return `{${parts.join(',')}}`;
+}
+
 /** Thrown when a JSON patch does not apply; the handler answers 422 like the apiserver. */
 export class PatchApplyError extends Error {}
 
@@ -109,7 +134,8 @@ function replaceAt(doc: Json, path: string, value: Json): Json {
     const i = Number(last);
     if (!/^\d+$/.test(last) || i >= parent.length) throw new PatchApplyError(`Unable to access invalid index: ${last}: invalid index referenced`);
     parent[i] = value;
-  } else if (isObject(parent) && last in parent) {
+  } else if (isObject(parent)) {
+    // The apiserver's json-patch library lets replace create a missing object member.
     parent[last] = value;
   } else {
     throw new PatchApplyError(`replace operation does not apply: doc is missing key: ${path}: missing value`);
@@ -198,7 +224,8 @@ function smp(target: Json, patch: Json, path: string): Json {
     } else if (isObject(v) && v.$patch === 'delete') {
       delete out[k];
     } else if (Array.isArray(v) && MERGE_LISTS[childPath]) {
-      out[k] = mergeList(out[k], v, MERGE_LISTS[childPath].key);
+      const order = patch[`$setElementOrder/${k}`];
+      out[k] = mergeList(out[k], v, MERGE_LISTS[childPath].key, Array.isArray(order) ? order : undefined);
     } else if (isObject(v)) {
       out[k] = smp(out[k] ?? null, v, childPath);
     } else {
@@ -208,24 +235,34 @@ function smp(target: Json, patch: Json, path: string): Json {
   return out;
 }
 
-function mergeList(current: Json | undefined, patch: Json[], key: string | undefined): Json[] {
-  const out: Json[] = Array.isArray(current) ? current.slice() : [];
+/**
+ * Merges a list by its patch strategy. Like the real normalizeElementOrder, the patch's items come
+ * first in patch order (or in `$setElementOrder/` order when given), then the items only the
+ * server had, in server order.
+ */
+function mergeList(current: Json | undefined, patch: Json[], key: string | undefined, order: Json[] | undefined): Json[] {
+  const server: Json[] = Array.isArray(current) ? current : [];
+  const same = (a: Json, b: Json): boolean => (key === undefined ? deepEqual(a, b) : isObject(a) && isObject(b) && a[key] === b[key]);
+  const fromPatch: Json[] = [];
+  const deleted: Json[] = [];
   for (const item of patch) {
-    if (key === undefined) {
-      if (!out.some((x) => deepEqual(x, item))) out.push(clone(item));
+    if (key !== undefined && !isObject(item)) continue;
+    if (key !== undefined && item.$patch === 'delete') {
+      deleted.push(item);
       continue;
     }
-    if (!isObject(item)) continue;
-    const idx = out.findIndex((x) => isObject(x) && x[key] === item[key]);
-    if (item.$patch === 'delete') {
-      if (idx >= 0) out.splice(idx, 1);
-    } else if (idx >= 0) {
-      out[idx] = smp(out[idx], item, '');
-    } else {
-      out.push(strip(item));
-    }
+    if (fromPatch.some((x) => same(x, item))) continue;
+    const onServer = server.find((x) => same(x, item));
+    fromPatch.push(key === undefined ? clone(item) : onServer ? smp(onServer, item, '') : strip(item));
   }
-  return out;
+  const serverOnly = server.filter((x) => !fromPatch.some((p) => same(p, x)) && !deleted.some((d) => same(d, x)));
+  if (!order) return [...fromPatch, ...serverOnly];
+  const all = [...fromPatch, ...serverOnly];
+  const rank = (x: Json): number => {
+    const i = order.findIndex((o) => same(o, x));
+    return i < 0 ? order.length : i;
+  };
+  return all.map((x, i) => ({ x, i })).sort((a, b) => rank(a.x) - rank(b.x) || a.i - b.i).map((e) => e.x);
 }
 
 function strip(v: JsonObject): JsonObject {

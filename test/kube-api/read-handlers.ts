@@ -2,6 +2,7 @@
 // and watch.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Identity } from './auth.ts';
+import type { CostGate } from './cost-model.ts';
 import { encodeJson, encodeListItem } from './encode.ts';
 import type { Faults } from './faults.ts';
 import { boolParam, sendJson } from './http-io.ts';
@@ -11,7 +12,10 @@ import type { Obj, ResourceType } from './resource-types.ts';
 import { apiVersionOf } from './resource-types.ts';
 import type { FieldSelector, LabelSelector } from './selectors.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts';
-import { badRequest, expired, timeout } from './status.ts';
+import type { FieldError } from './field-errors.ts';
+import { forbiddenField, notSupported } from './field-errors.ts';
+import { parseJsonLikeGo } from './go-json.ts';
+import { badRequest, expired, invalid, rawServerError, timeout } from './status.ts';
 import type { Store } from './store.ts';
 import { objectKey } from './store.ts';
 import type { WatchSettings } from './watch.ts';
@@ -19,6 +23,10 @@ import { WatchStream } from './watch.ts';
 import { toTable, wantsTable } from './table.ts';
 
 export interface ServerSettings extends WatchSettings {
+  /** How long a list at a future resourceVersion waits before 504 (real: 3 s). */
+  tooLargeResourceVersionWaitMs: number;
+  /** Per-request cost (off when undefined). */
+  cost?: CostGate;
   /** Server-chosen watch duration when the client sets no timeoutSeconds: [min, max] seconds. */
   watchTimeoutSeconds: [number, number];
 }
@@ -75,8 +83,15 @@ export function parseSelection(ctx: HandlerContext): Selection {
   return { labels, fields };
 }
 
+/**
+ * The storage layer parses resourceVersions with strconv.ParseUint and its error reaches the
+ * client untranslated: a reason-less 500, for lists and watches alike.
+ */
 function parseRv(raw: string): number {
-  if (!/^\d+$/.test(raw)) throw badRequest(`resourceVersion: Invalid value: ${JSON.stringify(raw)}: invalid resource version`);
+  let problem = '';
+  if (!/^\d+$/.test(raw)) problem = 'invalid syntax';
+  else if (BigInt(raw) > 0xffffffffffffffffn) problem = 'value out of range';
+  if (problem) throw rawServerError(`resourceVersion: Invalid value: ${JSON.stringify(raw)}: strconv.ParseUint: parsing ${JSON.stringify(raw)}: ${problem}`);
   return Number(raw);
 }
 
@@ -118,18 +133,50 @@ interface ContinueToken {
   start: string;
 }
 
+// storage.EncodeContinue: unpadded base64url of {"v","rv","start"}.
 function encodeContinue(rv: number, lastKey: string): string {
-  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: `${lastKey}\u0000` })).toString('base64');
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: `${lastKey}\u0000` })).toString('base64url');
 }
 
+/** Where Go's base64.RawURLEncoding would fail on `s`, or -1. */
+function base64UrlErrorAt(s: string): number {
+  const bad = s.search(/[^A-Za-z0-9_-]/);
+  if (bad >= 0) return bad;
+  return s.length % 4 === 1 ? s.length - 1 : -1;
+}
+
+/** storage.DecodeContinue, with its errors wrapped as the list handler wraps them. */
 function decodeContinue(token: string): ContinueToken {
+  const fail = (why: string): never => {
+    throw badRequest(`invalid continue token: continue key is not valid${why}`);
+  };
+  const at = base64UrlErrorAt(token);
+  if (at >= 0) fail(`: illegal base64 data at input byte ${at}`);
+  let parsed: { v?: unknown; rv?: unknown; start?: unknown };
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
-    if (parsed.v !== 'meta.k8s.io/v1' || typeof parsed.rv !== 'number' || typeof parsed.start !== 'string') throw new Error('bad token');
-    return { rv: parsed.rv, start: parsed.start };
-  } catch {
-    throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+    parsed = parseJsonLikeGo(Buffer.from(token, 'base64url').toString('utf8')) as typeof parsed;
+  } catch (err) {
+    return fail(`: ${(err as Error).message}`);
   }
+  if (parsed.v !== 'meta.k8s.io/v1') return fail(`: server does not recognize this encoded version ${String(parsed.v ?? '')}`);
+  if (typeof parsed.rv !== 'number' || parsed.rv === 0) return fail(': incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  if (typeof parsed.start !== 'string' || parsed.start === '') return fail(': encoded start key empty (version meta.k8s.io/v1)');
+  return { rv: parsed.rv, start: parsed.start };
+}
+
+/** ValidateListOptions: what the list handler refuses before reaching storage (422 ListOptions). */
+function validateListOptions(p: URLSearchParams): void {
+  const errs: FieldError[] = [];
+  const match = p.get('resourceVersionMatch') ?? '';
+  const rv = p.get('resourceVersion') ?? '';
+  if (match) {
+    if (!rv) errs.push(forbiddenField('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
+    if (p.get('continue')) errs.push(forbiddenField('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+    if (match !== 'Exact' && match !== 'NotOlderThan') errs.push(notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']));
+    if (match === 'Exact' && rv === '0') errs.push(forbiddenField('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+  }
+  if (p.has('sendInitialEvents')) errs.push(forbiddenField('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
+  if (errs.length) throw invalid('meta.k8s.io', 'ListOptions', '', errs);
 }
 
 const CONTINUE_EXPIRED =
@@ -142,14 +189,16 @@ export async function handleList(ctx: HandlerContext): Promise<void> {
   const sel = parseSelection(ctx);
   const ns = t.namespaced && ctx.info.namespace ? ctx.info.namespace : undefined;
   const limitRaw = p.get('limit');
-  const limit = limitRaw && /^\d+$/.test(limitRaw) ? Number(limitRaw) : 0;
+  let limit = limitRaw && /^\d+$/.test(limitRaw) ? Number(limitRaw) : 0;
   const cont = p.get('continue');
   const rvRaw = p.get('resourceVersion') ?? '';
   const snapshotId = (rv: number): string => `${t.storageKey}|${ns ?? '*'}|${rv}`;
   const rvMatch = p.get('resourceVersionMatch');
-  if (rvMatch && rvRaw === '') throw badRequest('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided');
-  if (rvMatch === 'Exact' && rvRaw === '0') throw badRequest('resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+  validateListOptions(p);
   if (cont && rvRaw !== '' && rvRaw !== '0') throw badRequest('resourceVersion: Forbidden: specifying resource version is not allowed when using continue');
+  // resourceVersion "0" and NotOlderThan are served from the watch cache, which ignores limit.
+  const fromCache = !cont && (rvRaw === '0' || (rvRaw !== '' && rvMatch === 'NotOlderThan'));
+  if (fromCache) limit = 0;
 
   let listRv = store.rv;
   let items: Obj[];
@@ -202,6 +251,7 @@ export async function handleList(ctx: HandlerContext): Promise<void> {
     if (!cont) store.saveSnapshot(snapshotId(listRv), items);
     if (!sel.labels.length && !sel.fields.length) meta.remainingItemCount = items.length - i;
   }
+  await ctx.settings.cost?.listed(page.length);
   if (wantsTable(ctx.req.headers.accept)) {
     sendJson(ctx.res, 200, toTable(store, t, page, meta, p.get('includeObject')));
     return;

@@ -20,6 +20,8 @@ export function parseRequestInfo(method: string, path: string, params: URLSearch
     name: '',
     user: identity?.user ?? '',
     token: identity?.token ?? '',
+    labelSelector: params.get('labelSelector') ?? '',
+    fieldSelector: params.get('fieldSelector') ?? '',
   };
   const parts = path.split('/').filter(Boolean);
   let rest: string[];
@@ -48,7 +50,9 @@ export function parseRequestInfo(method: string, path: string, params: URLSearch
   info.name = rest[1] ?? '';
   info.subresource = rest[2] ?? '';
   if (rest.length > 3) info.resource = '';
-  const watch = legacyWatch || boolParam(params.get('watch'));
+  // `?watch=true` turns a list into a watch; with a name it is still a get (RequestInfoFactory
+  // only consults it for requests without a name). The legacy /watch/ prefix watches either way.
+  const watch = legacyWatch || (!info.name && boolParam(params.get('watch')));
   let verb: Verb | '' = '';
   switch (method) {
     case 'GET':

@@ -18,6 +18,9 @@ export interface RequestInfo {
   name: string;
   user: string;
   token: string;
+  /** The request's `labelSelector` / `fieldSelector` query parameters ('' when absent). */
+  labelSelector: string;
+  fieldSelector: string;
 }
 
 export interface RequestRecord extends RequestInfo {
@@ -38,6 +41,9 @@ export interface RequestMatch {
   user?: string;
   token?: string;
   group?: string;
+  /** Exact text of the selector the request carried ('' matches requests without one). */
+  labelSelector?: string;
+  fieldSelector?: string;
 }
 
 export function matchesRequest(m: RequestMatch | undefined, r: RequestInfo): boolean {
@@ -51,7 +57,9 @@ export function matchesRequest(m: RequestMatch | undefined, r: RequestInfo): boo
     one(m.name, r.name) &&
     one(m.user, r.user) &&
     one(m.token, r.token) &&
-    one(m.group, r.group)
+    one(m.group, r.group) &&
+    one(m.labelSelector, r.labelSelector) &&
+    one(m.fieldSelector, r.fieldSelector)
   );
 }
 
@@ -76,6 +84,20 @@ export class RequestLog {
 
   count(m?: RequestMatch & { includePartitioned?: boolean; since?: number }): number {
     return this.list(m).length;
+  }
+
+  /**
+   * Counts of matching requests grouped by the given fields, keyed by their values joined with
+   * ' ' (an empty value shows as '-'): `countBy(['verb', 'resource', 'subresource'], { user })`
+   * → `{ 'create observations -': 12, 'patch observations status': 3 }`.
+   */
+  countBy(fields: (keyof RequestInfo)[], m?: RequestMatch & { includePartitioned?: boolean; since?: number }): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of this.list(m)) {
+      const k = fields.map((f) => String(r[f]) || '-').join(' ');
+      out[k] = (out[k] ?? 0) + 1;
+    }
+    return out;
   }
 
   /** Counts keyed `verb resource user`, for a quick look at what a client did. */

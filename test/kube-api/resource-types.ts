@@ -1,14 +1,15 @@
 // What the server knows about each served resource: names for discovery and messages, and the
 // registry strategy of the real type (generation, status subresource, create-on-update,
-// unconditional update, what DELETE returns) plus its decoder and validation.
-import { BUILTIN_SCHEMAS, decodeBuiltin } from './builtin-schemas.ts';
+// unconditional update) plus its decoder and validation.
+import { BUILTIN_SCHEMAS, DecodeError, decodeBuiltin } from './builtin-schemas.ts';
+import type { JSONSchemaProps } from './crd-schema.ts';
 import { defaultCrd, initialCrdStatus, validateCrd } from './crd-types.ts';
 import { coreEventDefaults, coreEventFieldLabels, coreToEventsV1, eventsV1FieldLabels, eventsV1ToCore, validateEvent } from './events.ts';
 import type { FieldError } from './field-errors.ts';
-import { forbiddenField, invalidValue, tooLong } from './field-errors.ts';
+import { forbiddenField, invalidValue, required, tooLong } from './field-errors.ts';
 import type { NameRule } from './object-meta.ts';
+import { storageVersionHash } from './discovery.ts';
 import { deepEqual } from './patch.ts';
-import { badRequest } from './status.ts';
 
 export type Obj = Record<string, any>;
 
@@ -44,7 +45,6 @@ export interface ResourceType {
   statusSubresource: boolean;
   allowCreateOnUpdate: boolean;
   allowUnconditionalUpdate: boolean;
-  returnDeletedObject: boolean;
   /** Request body (this version's shape) to storage shape; throws ApiError 400 for undecodable input. */
   decode(body: Obj): Decoded;
   /** Stored object to this version's shape, with apiVersion and kind. Must not mutate. */
@@ -52,9 +52,17 @@ export interface ResourceType {
   fieldLabels(stored: Obj): Record<string, string>;
   prepareForCreate?(obj: Obj): void;
   prepareForUpdate?(obj: Obj, old: Obj): void;
-  validate?(obj: Obj, old: Obj | undefined): FieldError[];
+  validate?(obj: Obj, old: Obj | undefined, subresource?: string): FieldError[];
   /** Finalizers beyond metadata.finalizers that keep a deleted object (Namespace spec.finalizers). */
   extraFinalizers?(obj: Obj): string[];
+  /** The object's schema in this version (Go type or CRD schema), for the field manager. */
+  schema?: JSONSchemaProps;
+  /** Discovery's storageVersionHash (absent for resources that are never stored). */
+  storageVersionHash?: string;
+  /** Group that names the kind in 422 messages when it is not `group` (events.k8s.io shares core's strategy). */
+  errorGroup?: string;
+  /** CRD-backed types: every version the CRD serves. */
+  servedVersions?: string[];
   /** CRD-backed types: the CRD's name, for lifecycle checks. */
   crdName?: string;
 }
@@ -94,13 +102,14 @@ function builtin(spec: BuiltinSpec): ResourceType {
     statusSubresource: false,
     allowCreateOnUpdate: false,
     allowUnconditionalUpdate: true,
-    returnDeletedObject: false,
     decode(body) {
       const obj = { ...body, apiVersion, kind: spec.kind };
       return { obj, unknown: decodeBuiltin(obj, schema, label) };
     },
     encode: (stored) => stored,
     fieldLabels: metaFieldLabels,
+    storageVersionHash: storageVersionHash(spec.group, spec.version, spec.kind),
+    schema,
     ...spec,
   };
 }
@@ -138,6 +147,29 @@ function validateImmutable(obj: Obj, old: Obj | undefined, fields: string[]): Fi
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/** ValidateSecret's per-type rules: the keys each well-known Secret type must carry. */
+function validateSecretType(obj: Obj): FieldError[] {
+  const data: Record<string, string> = obj.data ?? {};
+  const has = (k: string) => k in data;
+  const need = (...keys: string[]) => keys.filter((k) => !has(k)).map((k) => required(`data[${k}]`));
+  switch (obj.type) {
+    case 'kubernetes.io/tls':
+      return need('tls.crt', 'tls.key');
+    case 'kubernetes.io/ssh-auth':
+      return data['ssh-privatekey'] ? [] : [required('data[ssh-privatekey]')];
+    case 'kubernetes.io/dockercfg':
+      return need('.dockercfg');
+    case 'kubernetes.io/dockerconfigjson':
+      return need('.dockerconfigjson');
+    case 'kubernetes.io/basic-auth':
+      return has('username') || has('password') ? [] : need('username', 'password');
+    case 'kubernetes.io/service-account-token':
+      return obj.metadata?.annotations?.['kubernetes.io/service-account.name'] ? [] : [required('metadata.annotations[kubernetes.io/service-account.name]')];
+    default:
+      return [];
+  }
+}
+
 export const CONFIGMAPS = builtin({
   group: '',
   version: 'v1',
@@ -159,7 +191,7 @@ export const SECRETS = builtin({
     obj.type ??= 'Opaque';
   },
   validate(obj, old) {
-    const errs = [...validateConfigKeys(obj, ['data']), ...validateImmutable(obj, old, ['data'])];
+    const errs = [...validateConfigKeys(obj, ['data']), ...validateImmutable(obj, old, ['data']), ...validateSecretType(obj)];
     if (old && obj.type !== old.type) errs.push(invalidValue('type', obj.type, 'field is immutable'));
     return errs;
   },
@@ -169,7 +201,7 @@ const decodeSecretBody = SECRETS.decode;
 SECRETS.decode = (body) => {
   const d = decodeSecretBody(body);
   for (const [k, v] of Object.entries((d.obj.data ?? {}) as Record<string, string>)) {
-    if (!BASE64.test(v) || v.length % 4 !== 0) throw badRequest(`Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte ${Math.max(0, v.search(/[^A-Za-z0-9+/=]/))} (data[${k}])`);
+    if (!BASE64.test(v) || v.length % 4 !== 0) throw new DecodeError('Secret in version "v1" cannot be handled as a Secret', `illegal base64 data at input byte ${Math.max(0, v.search(/[^A-Za-z0-9+/=]/))}`);
   }
   // SetDefaults_Secret runs on every decode (create and update alike): no type means Opaque.
   if (!d.obj.type) d.obj.type = 'Opaque';
@@ -251,12 +283,14 @@ export const EVENTS_V1 = builtin({
   storageKey: 'events',
   etcdPrefix: '/registry/events',
   allowCreateOnUpdate: true,
+  storageVersionHash: storageVersionHash('', 'v1', 'Event'),
   decode(body) {
     const copy = { ...body, apiVersion: 'events.k8s.io/v1', kind: 'Event' };
     const unknown = decodeBuiltin(copy, BUILTIN_SCHEMAS['events.k8s.io/Event'], eventsV1Label);
     return { obj: eventsV1ToCore(copy), unknown };
   },
   encode: coreToEventsV1,
+  errorGroup: '',
   fieldLabels: eventsV1FieldLabels,
   prepareForCreate: coreEventDefaults,
   validate: (obj, old) => validateEvent(obj, old === undefined),
@@ -269,6 +303,7 @@ export const CRDS = builtin({
   kind: 'CustomResourceDefinition',
   namespaced: false,
   shortNames: ['crd', 'crds'],
+  categories: ['api-extensions'],
   subresources: ['status'],
   etcdPrefix: '/registry/apiextensions.k8s.io/customresourcedefinitions',
   generation: true,
@@ -290,6 +325,7 @@ export const TOKEN_REVIEWS = builtin({
   kind: 'TokenReview',
   namespaced: false,
   verbs: ['create'],
+  storageVersionHash: undefined,
 });
 
 export const BUILTIN_TYPES: ResourceType[] = [NAMESPACES, CONFIGMAPS, SECRETS, CORE_EVENTS, EVENTS_V1, LEASES, CRDS, TOKEN_REVIEWS];

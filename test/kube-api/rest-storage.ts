@@ -4,7 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FieldError } from './field-errors.ts';
 import { GoValue, invalidValue } from './field-errors.ts';
-import { generateName, nowRfc3339, validateObjectMeta, validateObjectMetaUpdate } from './object-meta.ts';
+import type { FieldWriter } from './managed-fields.ts';
+import { updatedManagedFields } from './managed-fields.ts';
+import { warningHeader } from './http-io.ts';
+import { generateName, nowRfc3339, validateGenerateName, validateObjectMeta, validateObjectMetaUpdate } from './object-meta.ts';
 import { clone, deepEqual } from './patch.ts';
 import type { Obj, ResourceType } from './resource-types.ts';
 import { apiVersionOf } from './resource-types.ts';
@@ -17,6 +20,8 @@ const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** The request's field manager; without one (controllers, tests) managedFields stay as they are. */
+  writer?: FieldWriter;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -79,9 +84,19 @@ export class RestStorage {
     const expected = apiVersionOf(t);
     if (t.custom && !body.kind) throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(body)}'`);
     if (body.apiVersion !== undefined && body.apiVersion !== expected) {
-      throw badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${expected})`);
+      const err = badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${expected})`);
+      // A custom resource body is decoded with the schema of the version it names before this
+      // check; a version the CRD does not serve has none, so every field was unknown.
+      const [group, version] = String(body.apiVersion).split('/');
+      if (t.custom && group === t.group && !t.servedVersions?.includes(version)) {
+        const unknown = Object.keys(body).filter((k) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata');
+        if (unknown.length) err.headers.Warning = warningHeader(unknown.map((k) => `unknown field ${JSON.stringify(k)}`));
+      }
+      throw err;
     }
     if (body.kind !== undefined && body.kind !== t.kind) {
+      // The custom resource validator says it as a field error; typed decoders refuse it outright.
+      if (t.custom) throw invalid(t.group, body.kind, body.metadata?.name ?? '', [invalidValue('kind', body.kind, `must be ${t.kind}`)]);
       throw badRequest(`the kind in the data (${body.kind}) does not match the expected kind (${t.kind})`);
     }
   }
@@ -91,7 +106,7 @@ export class RestStorage {
   }
 
   private fail(t: ResourceType, name: string, errs: FieldError[]): void {
-    if (errs.length) throw invalid(t.group, t.kind, name, errs);
+    if (errs.length) throw invalid(t.errorGroup ?? t.group, t.kind, name, errs);
   }
 
   /** `obj` is a decoded body (storage shape); `ns` comes from the URL. */
@@ -118,14 +133,23 @@ export class RestStorage {
     for (const k of ['resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'managedFields']) delete meta[k];
     if (t.generation) meta.generation = 1;
     else delete meta.generation;
+    // The field manager sees the decoded request, before the strategy resets or adds fields.
+    const managed = opts.writer ? updatedManagedFields(t, undefined, t.encode(obj), opts.writer) : undefined;
     if (t.custom && t.statusSubresource) delete obj.status;
     t.prepareForCreate?.(obj);
-    this.fail(t, meta.name ?? '', [...validateObjectMeta(meta, t.nameRule, t.namespaced), ...(t.validate?.(obj, undefined) ?? [])]);
+    if (managed) meta.managedFields = managed;
+    this.fail(t, meta.name ?? '', [...validateGenerateName(meta, t.nameRule), ...validateObjectMeta(meta, t.nameRule, t.namespaced), ...(t.validate?.(obj, undefined) ?? [])]);
     this.checkSize(obj);
-    if (this.store.get(t.storageKey, meta.namespace ?? '', meta.name)) {
+    const clash = this.store.get(t.storageKey, meta.namespace ?? '', meta.name);
+    if (clash) {
       // A generated name that collides is generated again (the real server retries, since 1.30).
       const retry = generatedName && Array.from({ length: 7 }, () => generateName(meta.generateName)).find((n) => !this.store.get(t.storageKey, meta.namespace ?? '', n));
-      if (!retry) throw alreadyExists(groupResource(t), meta.name);
+      if (!retry) {
+        const err = alreadyExists(groupResource(t), meta.name);
+        // The store says why when the existing object is only waiting for its finalizers.
+        if (clash.metadata.deletionTimestamp) err.status.message = `object is being deleted: ${err.status.message}`;
+        throw err;
+      }
       meta.name = retry;
     }
     if (opts.dryRun) return obj;
@@ -152,6 +176,7 @@ export class RestStorage {
       throw notFound(groupResource(t), name);
     }
     const gr = groupResource(t);
+    const managed = opts.writer ? updatedManagedFields(t, t.encode(existing), t.encode(obj), opts.writer) : existing.metadata.managedFields;
     if (!meta.resourceVersion) {
       if (!t.allowUnconditionalUpdate) this.fail(t, name, [invalidValue('metadata.resourceVersion', new GoValue('0x0'), 'must be specified for an update')]);
     } else if (meta.resourceVersion !== existing.metadata.resourceVersion) {
@@ -186,37 +211,44 @@ export class RestStorage {
       t.prepareForUpdate?.(next, existing);
       if (t.generation && !deepEqual(nonMetadata(next), nonMetadata(existing))) next.metadata.generation = (em.generation ?? 0) + 1;
     }
-    this.fail(t, name, [
-      ...validateObjectMeta(next.metadata, t.nameRule, t.namespaced),
-      ...validateObjectMetaUpdate(next.metadata, existing.metadata),
-      ...(t.validate?.(next, existing) ?? []),
-    ]);
+    next.metadata = { ...next.metadata };
+    if (managed) next.metadata.managedFields = managed;
+    else delete next.metadata.managedFields;
+    // BeforeUpdate validates the metadata update and so does every type's ValidateUpdate: its
+    // errors come twice in the causes (the message drops the duplicate).
+    const metaUpdate = validateObjectMetaUpdate(next.metadata, existing.metadata);
+    this.fail(t, name, [...validateObjectMeta(next.metadata, t.nameRule, t.namespaced), ...metaUpdate, ...metaUpdate, ...(t.validate?.(next, existing, opts.subresource) ?? [])]);
     this.checkSize(next);
     // An update that changes nothing is not written: no new resourceVersion, no watch event.
     if (deepEqual(withoutRv(next), withoutRv(existing))) return { obj: existing, created: false };
     if (opts.dryRun) return { obj: next, created: false };
     if (existing.metadata.deletionTimestamp && !finalizersPending(t, next)) {
-      const gone = this.store.delete(t.storageKey, next);
+      // The update that removes the last finalizer deletes the stored object: watchers get its
+      // last stored state (etcd's previous value), the writer gets what it sent.
+      const gone = this.store.delete(t.storageKey, existing);
       this.lifecycle.afterWrite?.(t, gone, true);
-      return { obj: gone, created: false };
+      return { obj: { ...next, metadata: { ...next.metadata, resourceVersion: gone.metadata.resourceVersion } }, created: false };
     }
     const stored = this.store.update(t.storageKey, next, existing);
     this.lifecycle.afterWrite?.(t, stored, false);
     return { obj: stored, created: false };
   }
 
+  /**
+   * rest.BeforeDelete checks DeleteOptions preconditions before storage does, naming the object
+   * by Kind (not resource) in a Conflict.
+   */
   checkPreconditions(t: ResourceType, existing: Obj, pre: DeleteOptions['preconditions']): void {
-    const ns = existing.metadata.namespace ?? '';
+    const byKind = { group: t.group, resource: t.kind };
     const name = existing.metadata.name;
     if (pre?.uid && pre.uid !== existing.metadata.uid) {
-      throw preconditionFailed(groupResource(t), name, this.storageKey(t, ns, name), `UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`);
+      throw conflict(byKind, name, `the UID in the precondition (${pre.uid}) does not match the UID in record (${existing.metadata.uid}). The object might have been deleted and then recreated`);
     }
     if (pre?.resourceVersion && pre.resourceVersion !== existing.metadata.resourceVersion) {
-      throw preconditionFailed(
-        groupResource(t),
+      throw conflict(
+        byKind,
         name,
-        this.storageKey(t, ns, name),
-        `ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`,
+        `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${existing.metadata.resourceVersion}). The object might have been modified`,
       );
     }
   }

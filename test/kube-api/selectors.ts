@@ -70,8 +70,10 @@ export function parseLabelSelector(input: string | undefined | null): LabelSelec
       } else if (op.kind === 'op' && (op.text === '=' || op.text === '==' || op.text === '!=')) {
         next();
         const v = peek();
-        // `key=` selects an empty value.
-        const value = v.kind === 'id' ? (next(), v.text) : '';
+        // `key=` (then `,` or the end) selects an empty value; anything else must be a value.
+        let value = '';
+        if (v.kind === 'id') value = next().text;
+        else if (!(v.kind === 'end' || v.text === ',')) fail(v, 'identifier');
         reqs.push({ key, op: op.text === '!=' ? '!=' : '=', values: [value] });
       } else if (op.kind === 'op' && (op.text === '<' || op.text === '>')) {
         next();
@@ -106,7 +108,8 @@ export function parseLabelSelector(input: string | undefined | null): LabelSelec
     }
     t = next();
     if (t.kind === 'end') break;
-    if (t.text !== ',') fail(t, "','");
+    // Between requirements the parser itself complains, without the "unable to parse" prefix.
+    if (t.text !== ',') throw new Error(`found '${t.text}', expected: ',' or 'end of string'`);
   }
   for (const r of reqs) validateLabelKey(r.key);
   return reqs;

@@ -4,6 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AdminApi } from './admin.ts';
 import { ApiRegistry } from './api-registry.ts';
 import { Tokens, type TokenOptions } from './auth.ts';
+import type { CostModel } from './cost-model.ts';
+import { costGate } from './cost-model.ts';
 import { CrdController } from './crd-controller.ts';
 import { SERVER_VERSION, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
 import { Faults } from './faults.ts';
@@ -38,6 +40,11 @@ export interface KubeApiOptions {
   tooLargeResourceVersionWaitMs?: number;
   /** Watch duration when the client sets no timeoutSeconds, [min, max] seconds (real: 1800-3600). */
   watchTimeoutSeconds?: [number, number];
+  /**
+   * What requests cost: off (default, for unit tests), 'realistic' (calibrated against a real
+   * kube-apiserver v1.32 + etcd 3.5 on this machine kind; for benchmarks) or explicit numbers.
+   */
+  costModel?: 'realistic' | Partial<CostModel>;
 }
 
 export interface KubeconfigRequest {
@@ -51,7 +58,7 @@ export interface KubeconfigRequest {
   scheme?: 'http' | 'https';
 }
 
-const DEFAULTS: Required<Omit<KubeApiOptions, 'port' | 'host'>> = {
+const DEFAULTS: Required<Omit<KubeApiOptions, 'port' | 'host' | 'costModel'>> = {
   historySize: 1000,
   bookmarkIntervalMs: 1000,
   crdEstablishDelayMs: 50,
@@ -84,7 +91,12 @@ export class KubeApi {
     const o = { ...DEFAULTS, ...given };
     this.host = opts.host ?? '127.0.0.1';
     this.boundPort = opts.port ?? 0;
-    this.settings = { bookmarkIntervalMs: o.bookmarkIntervalMs, tooLargeResourceVersionWaitMs: o.tooLargeResourceVersionWaitMs, watchTimeoutSeconds: o.watchTimeoutSeconds };
+    this.settings = {
+      bookmarkIntervalMs: o.bookmarkIntervalMs,
+      tooLargeResourceVersionWaitMs: o.tooLargeResourceVersionWaitMs,
+      watchTimeoutSeconds: o.watchTimeoutSeconds,
+      cost: costGate(o.costModel),
+    };
     this.store = new Store({ historySize: o.historySize });
     for (const t of BUILTIN_TYPES) this.registry.add(t);
     this.storage = new RestStorage(this.store, { admitCreate: () => {} });
@@ -208,6 +220,7 @@ export class KubeApi {
         if (failure.kind === 'text') return sendText(res, failure.code, failure.text, failure.headers);
         return sendError(res, failure.error);
       }
+      await this.settings.cost?.admit(info.verb);
       if (!info.resource) return this.serveNonResource(req, res, path);
       if (!type) {
         if (this.registry.hasGroupVersion(info.group, info.version)) return sendError(res, resourceNotFound());

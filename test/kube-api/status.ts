@@ -42,9 +42,9 @@ export function qualifiedResource(gr: GroupResource): string {
 /** A Status object the server answers with; `headers` carries e.g. Retry-After. */
 export class ApiError extends Error {
   readonly status: Status;
-  readonly headers: Record<string, string>;
+  readonly headers: Record<string, string | string[]>;
 
-  constructor(code: number, reason: string, message: string, details?: StatusDetails, headers: Record<string, string> = {}) {
+  constructor(code: number, reason: string, message: string, details?: StatusDetails, headers: Record<string, string | string[]> = {}) {
     super(message);
     // Built in the wire order of metav1.Status so raw JSON in a failing test reads like the real
     // thing; the apiserver omits an empty reason (StatusReasonUnknown) and empty details.
@@ -94,13 +94,25 @@ export function preconditionFailed(gr: GroupResource, name: string, storageKey: 
 export function invalid(group: string, kind: string, name: string, errs: FieldError[]): ApiError {
   const qualifiedKind = group ? `${kind}.${group}` : kind;
   const causes = errs.map((e) => ({ reason: e.type, message: errorBody(e), field: e.field }));
-  const details: StatusDetails = { name };
+  // Empty strings are omitempty in StatusDetails.
+  const details: StatusDetails = {};
+  if (name) details.name = name;
   if (group) details.group = group;
-  details.kind = kind;
+  if (kind) details.kind = kind;
   details.causes = causes;
   const agg = aggregateMessage(errs);
   const message = agg ? `${qualifiedKind} "${name}" is invalid: ${agg}` : `${qualifiedKind} "${name}" is invalid`;
   return new ApiError(422, 'Invalid', message, details);
+}
+
+/**
+ * A Status whose `details` is an empty object: Go sets the pointer without filling it in (a
+ * JSON patch that does not apply, for one), and omitempty keeps `{}` on the wire.
+ */
+export function withEmptyDetails(err: ApiError): ApiError {
+  const { code, ...rest } = err.status;
+  Object.assign(err, { status: { ...rest, details: {}, code } });
+  return err;
 }
 
 export function badRequest(message: string): ApiError {
@@ -126,10 +138,9 @@ export function methodNotAllowed(): ApiError {
   return new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
 }
 
-export function unsupportedMediaType(contentType: string, accepted: string[]): ApiError {
-  return new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`, {
-    causes: [{ reason: 'UnexpectedServerResponse', message: contentType }],
-  });
+/** negotiation's errUnsupportedMediaType: a Status without details. */
+export function unsupportedMediaType(accepted: string[]): ApiError {
+  return new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
 }
 
 export function expired(message: string): ApiError {

@@ -84,8 +84,8 @@ function crColumns(store: Store, t: ResourceType): Column[] {
     ...defs.map((d) => ({
       name: d.name,
       type: d.type,
-      format: d.format,
-      description: d.description ?? '',
+      format: d.format ?? '',
+      description: d.description || `Custom resource definition column (in JSONPath format): ${d.jsonPath}`,
       priority: d.priority ?? 0,
       cell: (o: Obj) => {
         const val = simpleJsonPath(o, d.jsonPath);
@@ -105,7 +105,7 @@ export function wantsTable(accept: string | undefined): boolean {
 export function toTable(store: Store, t: ResourceType, objects: Obj[], listMeta: Obj, includeObject: string | null): object {
   const cols = t.custom ? crColumns(store, t) : (BUILTIN_COLUMNS[t.kind] ?? [NAME, AGE]);
   const rows = objects.map((o) => {
-    const row: Obj = { cells: cols.map((c) => c.cell(o)) };
+    const row: Obj = { cells: cols.map((c) => c.cell(t.encode(o))) };
     if (includeObject === 'Object') row.object = t.encode(o);
     else if (includeObject !== 'None') row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
     return row;

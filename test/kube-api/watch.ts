@@ -8,7 +8,7 @@ import { apiVersionOf } from './resource-types.ts';
 import type { FieldSelector, LabelSelector } from './selectors.ts';
 import { matchesFields, matchesLabels } from './selectors.ts';
 import type { ApiError } from './status.ts';
-import { expired, timeout } from './status.ts';
+import { expired } from './status.ts';
 import type { Obj, Store, StoreEvent } from './store.ts';
 import { encodeJson } from './encode.ts';
 
@@ -32,7 +32,6 @@ export interface WatchRequest {
 
 export interface WatchSettings {
   bookmarkIntervalMs: number;
-  tooLargeResourceVersionWaitMs: number;
 }
 
 /** Slow consumers are cut off, like the watch cache's "unresponsive watcher" close. */
@@ -63,19 +62,7 @@ export class WatchStream {
     this.res.flushHeaders();
     this.res.on('close', () => this.cleanup());
     this.timers.push(setTimeout(() => this.end(), this.req.timeoutMs));
-    const rv = this.req.resourceVersion;
-    if (rv !== undefined && rv > this.store.rv) this.waitForResourceVersion(rv, Date.now() + this.settings.tooLargeResourceVersionWaitMs);
-    else this.begin();
-  }
-
-  private waitForResourceVersion(rv: number, deadline: number): void {
-    if (this.closed) return;
-    if (this.store.rv >= rv) return this.begin();
-    if (Date.now() >= deadline) {
-      const err = timeout(`Too large resource version: ${rv}, current: ${this.store.rv}`, 1, [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }]);
-      return this.fail(err);
-    }
-    this.timers.push(setTimeout(() => this.waitForResourceVersion(rv, deadline), 25));
+    this.begin();
   }
 
   private begin(): void {
@@ -110,6 +97,9 @@ export class WatchStream {
   }
 
   onEvent(ev: StoreEvent): void {
+    // A watch from a resourceVersion the server has not reached yet waits for it silently (the
+    // watch cache's watcher skips what is not newer); lists answer 504 instead.
+    if (this.req.resourceVersion !== undefined && ev.rv <= this.req.resourceVersion) return;
     const cur = ev.type !== 'DELETED' && this.matches(ev.object);
     const old = ev.prev !== undefined && this.matches(ev.prev);
     if (cur && !old) this.emit('ADDED', ev.object);
@@ -128,6 +118,7 @@ export class WatchStream {
 
   private bookmark(initialEventsEnd: boolean): void {
     if (this.frozen || this.closed) return;
+    if (!initialEventsEnd && this.req.resourceVersion !== undefined && this.store.rv <= this.req.resourceVersion) return;
     const t = this.req.type;
     const metadata: Obj = { resourceVersion: String(this.store.rv) };
     if (!t.custom) metadata.creationTimestamp = null;
