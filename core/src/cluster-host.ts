@@ -25,8 +25,17 @@ export async function createClusterHost(config: HostConfig, log: Logger, kc: Kub
   if (config.leaderElection.mode === 'builtin' && (!config.podName || !config.podNamespace)) {
     throw new HostError(HostErrorCodes.HOST_CONFIG_INVALID, 'invalid configuration:\n  - POD_NAME and POD_NAMESPACE are required for leader election (set them from the downward API, or LEADER_ELECTION_MODE=disabled)');
   }
-  const http = new KubeHttp(kc, { qps: config.kube.qps, burst: config.kube.burst });
   const metrics = createHostMetrics({ defaultMetrics: options.defaultMetrics });
+  metrics.kubeApiReachable.set(1);
+  const http = new KubeHttp(kc, {
+    qps: config.kube.qps,
+    burst: config.kube.burst,
+    log: log.child({ component: 'kube-api' }),
+    onAvailability: (up) => {
+      metrics.kubeApiReachable.set(up ? 1 : 0);
+      if (!up) metrics.kubeApiOutages.inc();
+    },
+  });
   const writer = new ObservationWriter(http, config.writer, metrics, log.child({ component: 'writer' }));
   metrics.queueCapacity.set(config.writer.queueSize);
   const namespace = config.podNamespace || 'default';
@@ -44,6 +53,7 @@ export async function createClusterHost(config: HostConfig, log: Logger, kc: Kub
     // Its own client: reviews of unauthenticated senders' tokens never use the writes' rate budget.
     tokenReviewer: new KubeTokenReviewer(new KubeHttp(kc, { qps: config.kube.qps, burst: config.kube.burst }), metrics.registry),
     defaultMetrics: options.defaultMetrics,
+    degraded: () => [http.availability.problem()].filter((p): p is string => p !== undefined),
     runnables: (host) => {
       let status: IngesterStatusWriter | undefined;
       const ingesters = new IngesterController({ http, sources: host.sources, routes: host.routes, secrets, scope, metrics, log, onState: (id) => status?.changed(id) });

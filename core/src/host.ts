@@ -46,6 +46,8 @@ export interface HostOptions {
   defaultMetrics?: boolean;
   /** The metrics registry, when the caller already made one for its runnables. */
   metrics?: HostMetrics;
+  /** What works less well right now, for `/readyz` (the pod stays ready). */
+  degraded?: () => string[];
 }
 
 const noSecrets: SecretReader = { read: () => undefined };
@@ -82,7 +84,7 @@ export async function createHost(config: HostConfig, options: HostOptions): Prom
   const readiness = (): Readiness => {
     const waitingFor = started ? [...listeners.waitingFor(), ...manager.waitingFor()] : ['sources to start'];
     if (draining) waitingFor.unshift('nothing: shutting down');
-    return { ready: waitingFor.length === 0, waitingFor };
+    return { ready: waitingFor.length === 0, waitingFor, degraded: options.degraded?.() ?? [] };
   };
 
   const listeners = webhookListeners(config, { secrets: options.secrets, log, registry: metrics.registry });

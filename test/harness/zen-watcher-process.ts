@@ -135,8 +135,14 @@ export class ZenWatcherProcess {
     return sumOf(await this.samples(), name, labels);
   }
 
-  post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-    return fetch(`${this.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  /** POSTs to this process; `timeoutMs` is the sender's patience (it rejects after it). */
+  post(path: string, body: unknown, headers: Record<string, string> = {}, options: { timeoutMs?: number } = {}): Promise<Response> {
+    return fetch(`${this.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      ...(options.timeoutMs ? { signal: AbortSignal.timeout(options.timeoutMs) } : {}),
+    });
   }
 
   /** Log lines whose `msg` matches. */

@@ -186,7 +186,8 @@ export class InformerRunner {
         }
         this.restarted(err instanceof KubeApiError ? `http_${err.status}` : 'error');
         this.log.warn({ err, gvr: this.gvr, attempt: failures, retryInMs: Math.round(wait) }, 'informer list/watch failed; retrying');
-        await sleep(wait, signal);
+        // Woken early when the API server comes back after an outage.
+        await this.http.availability.pause(wait, signal);
       }
     }
   }

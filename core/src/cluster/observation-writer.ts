@@ -1,8 +1,8 @@
 import type { Observation, ObservationStatus } from '@zen-watcher/sdk';
 import type { Logger } from 'pino';
 import type { HostMetrics } from '../metrics/host-metrics.js';
+import type { ApiAvailability } from '../kube/api-availability.js';
 import { KubeApiError, type KubeHttp } from '../kube/kube-http.js';
-import { sleep } from '../kube/retry.js';
 import { applyChange, initialCount, isNoop, remainderAfterFirst, type CountChange } from '../pipeline/count-change.js';
 import type { ObservationSink, PendingCount, WriteOptions, WriteOutcome } from '../pipeline/ports.js';
 import { classifyWriteError } from './write-errors.js';
@@ -59,7 +59,7 @@ export class ObservationWriter implements ObservationSink {
     // Shared across retries: once the create went through, a retry only writes the status (a
     // second POST would 409 and count this one occurrence twice).
     const progress: CreateProgress = { created: false };
-    return this.enqueue(options, () => this.doUpsert(obs, change, progress));
+    return this.enqueue(options, (timeoutMs) => this.doUpsert(obs, change, progress, timeoutMs));
   }
 
   async addCounts(counts: readonly PendingCount[]): Promise<PendingCount[]> {
@@ -83,15 +83,20 @@ export class ObservationWriter implements ObservationSink {
     return failed;
   }
 
-  private async enqueue(options: WriteOptions, op: () => Promise<'created' | 'merged'>): Promise<WriteOutcome> {
+  private async enqueue(options: WriteOptions, op: (timeoutMs?: number) => Promise<'created' | 'merged'>): Promise<WriteOutcome> {
     if (this.closed) return { kind: 'retryAfter', seconds: 5, reason: 'shutting_down', message: 'the writer is closed' };
+    const availability = this.http.availability;
+    // Nobody is there to write to: say so at once instead of letting each request find out.
+    if (options.priority === 'live' && !availability.up) return unavailable(availability);
     if (options.priority === 'live' && this.inflight >= this.opts.queueSize) {
       return { kind: 'retryAfter', seconds: 1, reason: 'queue_full', message: `the write queue is full (${this.opts.queueSize}); retry shortly` };
     }
     this.inflight++;
     this.metrics.queueDepth.set(this.inflight);
     try {
-      const release = await this.slots.acquire(options.priority, options.tenant);
+      const release = await this.slots.acquire(options.priority, options.tenant, options.deadline);
+      // Its sender has given up: a write started now would land behind its back.
+      if (!release) return { kind: 'retryAfter', seconds: 1, reason: 'timeout', message: 'the write waited longer than the webhook write timeout; retry' };
       try {
         return { kind: await this.withRetries(op, options) };
       } finally {
@@ -107,12 +112,22 @@ export class ObservationWriter implements ObservationSink {
     }
   }
 
-  private async withRetries<T>(op: () => Promise<T>, options: WriteOptions): Promise<T> {
+  private async withRetries<T>(op: (timeoutMs?: number) => Promise<T>, options: WriteOptions): Promise<T> {
     const maxAttempts = options.priority === 'live' && options.deadline === undefined ? (this.opts.maxAttempts ?? 8) : Infinity;
+    const availability = this.http.availability;
     for (let attempt = 0; ; attempt++) {
       if (options.signal?.aborted) throw new GaveUp({ kind: 'retryAfter', seconds: 1, reason: 'shutting_down', message: 'the write was abandoned: its source stopped' });
+      if (!availability.up) {
+        if (options.priority === 'live') throw new GaveUp(unavailable(availability));
+        // Background work waits for the API server without spending attempts.
+        await availability.whenUp(options.signal);
+        continue;
+      }
+      // A live write's request may not outlive its sender's patience.
+      const left = options.deadline === undefined ? undefined : Math.floor(options.deadline - performance.now());
+      if (left !== undefined && left <= 0) throw new GaveUp({ kind: 'retryAfter', seconds: 1, reason: 'timeout', message: 'the write did not finish within the webhook write timeout; retry' });
       try {
-        return await op();
+        return await op(left === undefined ? undefined : Math.min(30_000, left));
       } catch (err) {
         const failure = classifyWriteError(err, attempt);
         this.metrics.writeErrors.inc({ reason: failure.label });
@@ -122,17 +137,18 @@ export class ObservationWriter implements ObservationSink {
           this.log.warn({ err, attempts: attempt + 1 }, 'Observation write not done in time; the caller retries');
           throw new GaveUp({ kind: 'retryAfter', seconds: Math.max(1, Math.ceil(failure.afterMs / 1000)), reason: late ? 'timeout' : 'unavailable', message: `write failed after ${attempt + 1} attempt(s): ${(err as Error).message}` });
         }
-        await sleep(failure.afterMs, options.signal);
+        // Woken early when the API server comes back: no backoff tail after an outage.
+        await availability.pause(failure.afterMs, options.signal);
       }
     }
   }
 
-  private async doUpsert(obs: Observation, change: CountChange, progress: CreateProgress): Promise<'created' | 'merged'> {
+  private async doUpsert(obs: Observation, change: CountChange, progress: CreateProgress, timeoutMs?: number): Promise<'created' | 'merged'> {
     const { namespace, name } = obs.metadata;
     const t0 = performance.now();
     try {
       if (!progress.created) {
-        const created = await this.http.request<Observation>({ method: 'POST', path: `${BASE}/${namespace}/observations`, body: { ...obs, status: undefined } });
+        const created = await this.http.request<Observation>({ method: 'POST', path: `${BASE}/${namespace}/observations`, body: { ...obs, status: undefined }, timeoutMs });
         progress.created = true;
         progress.resourceVersion = created.metadata?.resourceVersion;
         progress.defaulted = created.status?.count === 1;
@@ -205,4 +221,8 @@ export class ObservationWriter implements ObservationSink {
     this.closed = true;
     if (this.inflight > 0) await new Promise<void>((r) => this.idle.push(r));
   }
+}
+
+function unavailable(availability: ApiAvailability): Extract<WriteOutcome, { kind: 'retryAfter' }> {
+  return { kind: 'retryAfter', seconds: availability.retryAfterSeconds, reason: 'unavailable', message: availability.problem() ?? 'the Kubernetes API server is unreachable' };
 }

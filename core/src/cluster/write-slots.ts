@@ -12,18 +12,33 @@ export class WriteSlots {
 
   constructor(private readonly size: number) {}
 
-  /** Resolves with a release function once a slot is free. */
-  async acquire(priority: 'live' | 'background', tenant = ''): Promise<() => void> {
+  /**
+   * Resolves with a release function once a slot is free; undefined when `deadline`
+   * (`performance.now()`) passes first (a live write whose sender would have given up).
+   */
+  async acquire(priority: 'live' | 'background', tenant = '', deadline?: number): Promise<(() => void) | undefined> {
     if (this.active >= this.size) {
-      await new Promise<void>((resolve) => {
-        if (priority === 'live') this.live.push(resolve);
-        else {
+      const got = await new Promise<boolean>((resolve) => {
+        if (priority === 'live') {
+          const grant = () => {
+            clearTimeout(timer);
+            resolve(true);
+          };
+          const timer = deadline === undefined ? undefined : setTimeout(() => {
+            const i = this.live.indexOf(grant);
+            if (i >= 0) this.live.splice(i, 1);
+            resolve(false);
+          }, Math.max(0, deadline - performance.now()));
+          this.live.push(grant);
+        } else {
+          const resolveBg = () => resolve(true);
           const queue = this.background.get(tenant) ?? [];
-          queue.push(resolve);
+          queue.push(resolveBg);
           this.background.set(tenant, queue);
           this.backgroundCount++;
         }
       });
+      if (!got) return undefined;
     } else this.active++;
     let released = false;
     return () => {

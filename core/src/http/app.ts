@@ -9,6 +9,12 @@ export interface Readiness {
   ready: boolean;
   /** What is still missing, for people reading `/readyz`. */
   waitingFor: string[];
+  /**
+   * What works less well than it should while the pod stays ready (the API server unreachable:
+   * every pod is alike then, and taking them all out of the Service would turn honest 503s into
+   * refused connections).
+   */
+  degraded?: string[];
 }
 
 export interface AppDeps extends WebhookDeps {
@@ -42,7 +48,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     const r = deps.readiness();
-    return reply.code(r.ready ? 200 : 503).send({ status: r.ready ? 'ready' : 'not ready', waitingFor: r.waitingFor });
+    return reply.code(r.ready ? 200 : 503).send({ status: r.ready ? (r.degraded?.length ? 'degraded' : 'ready') : 'not ready', waitingFor: r.waitingFor, ...(r.degraded?.length ? { degraded: r.degraded } : {}) });
   });
   app.get('/metrics', async (_req, reply) => {
     const body = await deps.metrics.registry.metrics();

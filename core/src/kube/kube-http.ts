@@ -1,5 +1,7 @@
 import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import { fetch, type Dispatcher } from 'undici';
+import type { Logger } from 'pino';
+import { ApiAvailability, meansUnreachable } from './api-availability.js';
 import { TokenBucket } from './rate-limiter.js';
 
 /** An error answer of the API server, with its Status `reason` and any Retry-After. */
@@ -37,6 +39,9 @@ export interface WatchEvent {
 
 const AUTH_TTL_MS = 30_000;
 
+const noop = () => undefined;
+const silent = { error: noop, info: noop, warn: noop, debug: noop } as unknown as Logger;
+
 /**
  * A small JSON client for the Kubernetes API, on @kubernetes/client-node's kubeconfig handling
  * (auth, TLS, in-cluster token refresh). We talk to the API directly rather than through the
@@ -49,14 +54,24 @@ export class KubeHttp {
   private auth?: { at: number; headers: Record<string, string>; dispatcher?: Dispatcher };
   readonly server: string;
 
+  /** Whether the API server is reachable, from how requests went (and a probe while it is not). */
+  readonly availability: ApiAvailability;
+
   constructor(
     private readonly kc: KubeConfig,
-    options: { qps: number; burst: number },
+    options: { qps: number; burst: number; log?: Logger; onAvailability?: (up: boolean) => void; probeIntervalMs?: number },
   ) {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error('no current cluster in the kubeconfig');
     this.server = cluster.server.replace(/\/$/, '');
     this.limiter = new TokenBucket(options.qps, options.burst);
+    this.availability = new ApiAvailability({
+      // /version is readable by anyone (system:public-info-viewer) and costs the server nothing.
+      probe: () => this.send({ method: 'GET', path: '/version', timeoutMs: 2000 }).then(() => undefined),
+      log: options.log ?? silent,
+      onChange: options.onAvailability,
+      probeIntervalMs: options.probeIntervalMs,
+    });
   }
 
   private async credentials(): Promise<{ headers: Record<string, string>; dispatcher?: Dispatcher }> {
@@ -76,6 +91,20 @@ export class KubeHttp {
   /** Sends one request; resolves with the parsed JSON body, rejects with a KubeApiError. */
   async request<T = Record<string, unknown>>(req: KubeRequest): Promise<T> {
     await this.limiter.acquire();
+    try {
+      const body = await this.send<T>(req);
+      this.availability.succeeded();
+      return body;
+    } catch (err) {
+      // Our own abort (stopping) says nothing about the API server; an answer does, unless it is
+      // a 502/503/504 from whatever fronts it.
+      if (err instanceof KubeApiError ? meansUnreachable(err.status) : !req.signal?.aborted) this.availability.failed(err);
+      else if (err instanceof KubeApiError) this.availability.succeeded();
+      throw err;
+    }
+  }
+
+  private async send<T>(req: KubeRequest): Promise<T> {
     const { headers, dispatcher } = await this.credentials();
     const timeout = AbortSignal.timeout(req.timeoutMs ?? 30_000);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
@@ -100,7 +129,15 @@ export class KubeHttp {
   async watch(path: string, query: Query, onEvent: (e: WatchEvent) => void | Promise<void>, signal: AbortSignal): Promise<void> {
     await this.limiter.acquire();
     const { headers, dispatcher } = await this.credentials();
-    const res = await fetch(this.url(path, { ...query, watch: true }), { method: 'GET', headers: { ...headers, accept: 'application/json' }, dispatcher, signal });
+    let res: Awaited<ReturnType<typeof fetch>>;
+    try {
+      res = await fetch(this.url(path, { ...query, watch: true }), { method: 'GET', headers: { ...headers, accept: 'application/json' }, dispatcher, signal });
+    } catch (err) {
+      if (!signal.aborted) this.availability.failed(err);
+      throw err;
+    }
+    if (meansUnreachable(res.status)) this.availability.failed(new Error(`HTTP ${res.status}`));
+    else this.availability.succeeded();
     if (res.status !== 200) throw errorFrom(res.status, await res.text(), res.headers.get('retry-after'));
     if (!res.body) return;
     const decoder = new TextDecoder();

@@ -101,6 +101,12 @@ export function createHostMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['reason'],
       registers,
     }),
+    kubeApiReachable: new Gauge({
+      name: 'zen_watcher_kube_api_reachable',
+      help: '1 while the Kubernetes API server answers, 0 while it is unreachable (webhooks then get 503 with Retry-After)',
+      registers,
+    }),
+    kubeApiOutages: new Counter({ name: 'zen_watcher_kube_api_unreachable_total', help: 'Times the Kubernetes API server became unreachable', registers }),
     gcDeleted: new Counter({ name: 'zen_watcher_gc_deleted_total', help: 'Expired Observations deleted by GC', registers }),
     ingesters: new Gauge({ name: 'zen_watcher_ingesters', help: 'Ingesters known to this pod, by state', labelNames: ['state'], registers }),
   };
