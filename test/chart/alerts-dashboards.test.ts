@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHostMetrics } from '@zen-watcher/core';
 import { CHART, KNOWN_METRICS, chartValues, listFiles, metricNames, readText, readYaml, type JsonObject } from './chart-files.ts';
+import { only, renderChart } from './helm-chart.ts';
 
 it('KNOWN_METRICS is what the host registers', async () => {
   const registered = (await createHostMetrics({ defaultMetrics: false }).registry.getMetricsAsJSON()).map((m) => m.name);
@@ -19,14 +20,15 @@ interface Rule {
 const RULES_FILE = join(CHART, 'files/prometheus-rules.yaml');
 const rulesText = readText(RULES_FILE);
 const group = readYaml<{ name: string; rules: Rule[] }>(RULES_FILE);
-const ruleTemplate = readText(join(CHART, 'templates/prometheusrule.yaml'));
 const DASHBOARDS = join(CHART, 'dashboards');
 
-/** The rules as the template renders them with the default values. */
-function renderedExpr(rule: Rule): string {
-  const values = chartValues().prometheusRule as JsonObject;
-  return rule.expr.replace(/\$\{(\w+)\}/g, (_, name: string) => (name === 'selector' ? 'namespace="zen-system"' : String(values[name])));
+/** The rules of the PrometheusRule a real `helm template` renders from these values. */
+function renderRules(prometheusRule: JsonObject = {}): Rule[] {
+  const rule = only(renderChart({ values: { prometheusRule: { enabled: true, ...prometheusRule } } }), 'PrometheusRule');
+  return ((rule.spec as JsonObject).groups as unknown as { rules: Rule[] }[]).flatMap((g) => g.rules);
 }
+const renderedRules = renderRules();
+const rendered = (name: string): Rule => renderedRules.find((r) => r.alert === name)!;
 
 function balanced(expr: string): boolean {
   const stack: string[] = [];
@@ -62,21 +64,34 @@ describe('files/prometheus-rules.yaml', () => {
     const series = [...rule.expr.matchAll(/\b(zen_?watcher_\w+)(\{[^}]*\})?/g)];
     expect(series.length).toBeGreaterThan(0);
     for (const s of series) expect(s[2] ?? '', `${s[1]} in ${rule.alert}`).toContain('${selector}');
-    expect(balanced(renderedExpr(rule)), renderedExpr(rule)).toBe(true);
-    expect(renderedExpr(rule)).not.toMatch(/\$\{|undefined/);
+    const expr = rendered(rule.alert).expr;
+    for (const s of expr.matchAll(/\b(zen_?watcher_\w+)(\{[^}]*\})?/g)) expect(s[2] ?? '', `${s[1]} in ${rule.alert}`).toContain('namespace="zen-system"');
+    expect(balanced(expr), expr).toBe(true);
   });
 
   it('uses only metrics the host registers', () => {
     expect(metricNames(rulesText).filter((m) => !(KNOWN_METRICS as readonly string[]).includes(m))).toEqual([]);
   });
 
-  it('fills every ${placeholder} from a prometheusRule value the template passes', () => {
-    const placeholders = new Set([...rulesText.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]));
-    const dict = /\$params := dict([\s\S]*?)-\}\}/.exec(ruleTemplate)?.[1] ?? '';
-    const passed = new Set([...dict.matchAll(/^\s+"(\w+)" /gm)].map((m) => m[1]));
-    expect([...placeholders].sort()).toEqual([...passed].sort());
-    const values = chartValues().prometheusRule as JsonObject;
-    for (const p of placeholders) if (p !== 'selector') expect(typeof values[p], p).toBe('number');
+  it('fills every ${placeholder} from its prometheusRule value, in expressions and annotations', () => {
+    // Values no default has, so each must show up where its placeholder was.
+    const values = { selector: 'job="zw-test"', stalenessSeconds: 301, leaderFlapRate: 0.123, failoverP95Seconds: 21, ingestionDropBelowRate: 0.011, ingestionActiveRate: 0.22, queueSaturationRatio: 0.77, watchRestartsPer15m: 7, webhookErrorRatio: 0.06 };
+    const rules = renderRules(values);
+    expect(JSON.stringify(rules)).not.toMatch(/\$\{|undefined|<nil>/);
+    for (const rule of group.rules) {
+      const out = rules.find((r) => r.alert === rule.alert)!;
+      for (const [, name] of `${rule.expr}${rule.annotations.description}`.matchAll(/\$\{(\w+)\}/g)) {
+        expect(`${out.expr}${out.annotations.description}`, `${rule.alert}: \${${name}}`).toContain(String(values[name as keyof typeof values]));
+      }
+    }
+    const defaults = chartValues().prometheusRule as JsonObject;
+    expect(rendered('ZenWatcherSourceStale').expr).toContain(`> ${String(defaults.stalenessSeconds)}`);
+  });
+
+  it('labels every alert with the release namespace and the additional labels, and leaves out the disabled', () => {
+    const rules = renderRules({ additionalLabels: { team: 'security' }, disabled: ['ZenWatcherIngestionDropped'], additionalRules: [{ alert: 'ZenWatcherDown', expr: 'absent(up)', labels: { severity: 'critical' } }] });
+    expect(rules.map((r) => r.alert)).toEqual([...group.rules.map((r) => r.alert).filter((a) => a !== 'ZenWatcherIngestionDropped'), 'ZenWatcherDown']);
+    for (const r of rules.slice(0, -1)) expect(r.labels, r.alert).toEqual({ namespace: 'zen-system', team: 'security', severity: group.rules.find((g) => g.alert === r.alert)!.labels.severity });
   });
 
   it('has the guide\'s alerts with its thresholds as defaults', () => {

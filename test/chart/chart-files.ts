@@ -1,6 +1,7 @@
 /**
  * Paths and readers for the Helm chart, its examples and the image files, shared by the
- * test/chart tests. There is no helm binary here, so the tests read the chart's plain files.
+ * test/chart tests. What the chart renders comes from a real helm (helm-chart.ts), never from a
+ * merge or a template evaluation of our own.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,17 +45,6 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Helm's merge of a user values file over the chart's: maps merge, anything else replaces, null deletes. */
-export function coalesce(base: JsonObject, over: JsonObject): JsonObject {
-  const out: JsonObject = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    if (v === null) delete out[k];
-    else if (isObject(v) && isObject(out[k])) out[k] = coalesce(out[k] as JsonObject, v);
-    else out[k] = v;
-  }
-  return out;
-}
-
 export const chartValues = (): JsonObject => readYaml<JsonObject>(join(CHART, 'values.yaml'));
 export const valuesSchema = (): JsonObject => JSON.parse(readText(join(CHART, 'values.schema.json'))) as JsonObject;
 
@@ -89,4 +79,14 @@ export function metricNames(text: string): string[] {
   const names = new Set<string>();
   for (const m of text.matchAll(/\b(zen_?watcher_[a-z_]+)/g)) names.add(m[1].replace(/_(bucket|sum|count)$/, ''));
   return [...names].sort();
+}
+
+/** A JSON pointer (`/spec/items/0/name`) as the field path kubectl prints (`spec.items[0].name`). */
+export function pointerToPath(pointer: string): string {
+  const path = pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .reduce((p, s) => (/^\d+$/.test(s) ? `${p}[${s}]` : p ? `${p}.${s}` : s), '');
+  return path || '.';
 }

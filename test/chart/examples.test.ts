@@ -1,16 +1,17 @@
 /**
  * examples/ingesters/*.yaml must apply cleanly (strict field validation against the CRD), pass
- * the host's own Ingester check, and carry a config the plugin accepts.
+ * the host's own Ingester check, and carry a config the plugin accepts; so must the Ingester the
+ * chart renders (by a real `helm template`).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Compile } from 'typebox/compile';
 import type { TSchema } from 'typebox';
 import { GROUP, VERSION } from '@zen-watcher/sdk';
 import { checkSchema, resolveWithDefaults } from '@zen-watcher/sdk/host';
 import { SourceSpecSchema } from '@zen-watcher/core';
-import { CHART, EXAMPLE_INGESTERS, chartValues, coalesce, isObject, listFiles, readYamlDocs, type JsonObject } from './chart-files.ts';
-import { fromOpenApi, toJsonSchema } from './schema-shape.ts';
+import { EXAMPLE_INGESTERS, listFiles, readYamlDocs, type JsonObject } from './chart-files.ts';
+import { crdErrors } from './crd-validator.ts';
+import { only, renderChart } from './helm-chart.ts';
 
 interface Ingester {
   apiVersion: string;
@@ -18,12 +19,6 @@ interface Ingester {
   metadata: { name: string; namespace?: string };
   spec: JsonObject & { source: string; config?: JsonObject; webhook?: JsonObject };
 }
-
-const crd = readYamlDocs<{ spec: { versions: { schema: { openAPIV3Schema: JsonObject } }[] } }>(
-  join(CHART, 'crds/ingesters.zen.kube-zen.io.yaml'),
-)[0];
-const crdValidator = Compile(toJsonSchema(fromOpenApi(crd.spec.versions[0].schema.openAPIV3Schema)) as unknown as TSchema);
-const crdErrors = (obj: unknown): string[] => [...crdValidator.Errors(obj)].map((e) => `${e.instancePath || '/'}: ${e.message}`);
 
 const BUNDLED = ['falco', 'audit', 'webhook', 'trivy', 'kyverno', 'configmap', 'k8s-events'];
 const files = listFiles(EXAMPLE_INGESTERS, '.yaml');
@@ -71,13 +66,19 @@ describe('examples/ingesters', () => {
   });
 });
 
-describe('the chart\'s default k8s-events Ingester', () => {
+describe('the chart\'s default k8s-events Ingester, as helm renders it', () => {
+  const render = (values: JsonObject = {}) => only(renderChart({ values }), 'Ingester') as unknown as Ingester;
+
   it('has a spec the CRD and the host accept', () => {
-    const extra = (chartValues().ingester as JsonObject).k8sEventsSpec;
-    expect(isObject(extra)).toBe(true);
-    const spec = coalesce(extra as JsonObject, { source: 'k8s-events' });
-    const ingester = { apiVersion: `${GROUP}/${VERSION}`, kind: 'Ingester', metadata: { name: 'zen-watcher-k8s-events', namespace: 'zen-system' }, spec };
+    const ingester = render();
+    expect(ingester).toMatchObject({ apiVersion: `${GROUP}/${VERSION}`, metadata: { name: 'zw-zen-watcher-k8s-events', namespace: 'zen-system' }, spec: { source: 'k8s-events' } });
     expect(crdErrors(ingester)).toEqual([]);
-    expect(checkSchema(SourceSpecSchema, spec)).toEqual([]);
+    expect(checkSchema(SourceSpecSchema, ingester.spec)).toEqual([]);
+  });
+
+  it('merges ingester.k8sEventsSpec into it, and keeps its source k8s-events', () => {
+    const ingester = render({ ingester: { k8sEventsSpec: { source: 'falco', namespaces: ['prod-a'], filters: { minSeverity: 'high' } } } });
+    expect(ingester.spec).toMatchObject({ source: 'k8s-events', namespaces: ['prod-a'], filters: { minSeverity: 'high' } });
+    expect(crdErrors(ingester)).toEqual([]);
   });
 });

@@ -1,15 +1,16 @@
 /**
- * A light render check, as there is no helm binary here: what the templates read from values
- * exists in values.yaml, what values.yaml holds is described by the schema, the files the
- * templates include exist, the template blocks balance, and the env vars the Deployment sets
- * are those the host reads.
+ * The templates and values.yaml against each other: what the templates read from values exists
+ * in values.yaml, every value is read somewhere, and values.yaml is described by the schema. What
+ * the templates render is checked on the output of a real `helm template` (helm-chart.ts): the
+ * files they include, and the env vars, port and probes of the Deployment. render.test.ts lints
+ * and validates the whole output.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument, isMap, isScalar, type YAMLMap } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ENV_VARS } from '@zen-watcher/core';
 import { CHART, chartValues, isObject, listFiles, readText, readYaml, valuesSchema, type JsonObject } from './chart-files.ts';
+import { only, renderChart } from './helm-chart.ts';
 
 const TEMPLATES = join(CHART, 'templates');
 const templateFiles = listFiles(TEMPLATES, '.yaml', '.tpl', '.txt');
@@ -72,26 +73,16 @@ describe('templates', () => {
     expect(dead).toEqual([]);
   });
 
-  it.each(templateFiles)('%s balances its {{ }} and its if/range/with/define blocks', (file) => {
-    const text = template(file).replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g, '');
-    expect(text.split('{{').length, 'opening {{').toBe(text.split('}}').length);
-    const actions = [...text.matchAll(/\{\{-?\s*(if|range|with|define|block|end)\b/g)].map((m) => m[1]);
-    let depth = 0;
-    for (const a of actions) {
-      depth += a === 'end' ? -1 : 1;
-      expect(depth, `${file}: an {{ end }} without a block`).toBeGreaterThanOrEqual(0);
-    }
-    expect(depth, `${file}: unclosed blocks`).toBe(0);
-  });
-
-  it('include only chart files that exist', () => {
-    for (const file of templateFiles) {
-      for (const m of template(file).matchAll(/\.Files\.Get\s+"([^"]+)"/g)) expect(existsSync(join(CHART, m[1])), `${file}: ${m[1]}`).toBe(true);
-      for (const m of template(file).matchAll(/\.Files\.Glob\s+"([^"]+)"/g)) {
-        const [dir, pattern] = [m[1].slice(0, m[1].lastIndexOf('/')), m[1].slice(m[1].lastIndexOf('/') + 1)];
-        expect(listFiles(join(CHART, dir), pattern.replace('*', '')).length, `${file}: ${m[1]}`).toBeGreaterThan(0);
-      }
-    }
+  it('include the chart files they name, in full (Helm renders a missing file as nothing)', () => {
+    const docs = renderChart({ values: { prometheusRule: { enabled: true }, dashboards: { enabled: true } } });
+    const dashboards = only(docs, 'ConfigMap', 'zw-zen-watcher-dashboards').data as JsonObject;
+    expect(Object.keys(dashboards).sort()).toEqual(listFiles(join(CHART, 'dashboards'), '.json'));
+    for (const [file, text] of Object.entries(dashboards)) expect(JSON.parse(String(text))).toEqual(JSON.parse(readText(join(CHART, 'dashboards', file))));
+    const alerts = [...readText(join(CHART, 'files/prometheus-rules.yaml')).matchAll(/- alert: (\w+)/g)].map((m) => m[1]);
+    const groups = ((only(docs, 'PrometheusRule').spec as JsonObject).groups as { rules: { alert: string }[] }[]);
+    expect(groups.flatMap((g) => g.rules.map((r) => r.alert))).toEqual(alerts);
+    const granted = (only(docs, 'ClusterRole').rules as JsonObject[]).flatMap((r) => r.resources as string[]);
+    expect(granted).toEqual(expect.arrayContaining(['observations', 'ingesters', 'vulnerabilityreports', 'policyreports']));
   });
 
   it('call only helpers that _helpers.tpl defines', () => {
@@ -101,23 +92,32 @@ describe('templates', () => {
     }
   });
 
+  const container = (values: JsonObject = {}) => {
+    const pod = ((only(renderChart({ values }), 'Deployment').spec as JsonObject).template as JsonObject).spec as { containers: JsonObject[] };
+    expect(pod.containers).toHaveLength(1);
+    return pod.containers[0] as JsonObject & { env: { name: string; value?: string }[] };
+  };
+
   it('set on the Deployment only env vars the host reads', () => {
-    const deployment = template('deployment.yaml');
-    const names = [...deployment.matchAll(/"name"\s+"([A-Z_]+)"/g), ...deployment.matchAll(/- name: ([A-Z_]+)\n/g)].map((m) => m[1]);
-    expect(names).toEqual(expect.arrayContaining(['POD_NAME', 'POD_NAMESPACE', 'WATCH_NAMESPACE', 'LEADER_ELECTION_MODE', 'LEADER_ELECTION_ID', 'ZW_MODE']));
+    const names = container({ plugins: ['@acme/zen-watcher-plugin-foo'], config: { sources: [] }, watchNamespace: 'a', rbac: { namespaced: true } }).env.map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining(['POD_NAME', 'POD_NAMESPACE', 'WATCH_NAMESPACE', 'LEADER_ELECTION_MODE', 'LEADER_ELECTION_ID', 'ZW_MODE', 'PLUGINS', 'ZW_CONFIG', 'WATCH_CLUSTER_SCOPED']));
     const known = new Set([...Object.keys(ENV_VARS), 'ZW_CONFIG']);
     expect(names.filter((n) => !known.has(n))).toEqual([]);
+    expect(new Set(names).size).toBe(names.length);
   });
 
-  it('serve one port named http on 8080, probed on /healthz and /readyz', () => {
-    const deployment = template('deployment.yaml');
-    expect(deployment).toMatch(/- name: http\n\s+containerPort: 8080/);
-    expect(deployment).toMatch(/livenessProbe:\n\s+httpGet:\n\s+path: \/healthz\n\s+port: http/);
-    expect(deployment).toMatch(/readinessProbe:\n\s+httpGet:\n\s+path: \/readyz\n\s+port: http/);
-    // 8080 is PORT, or with webhook.tls.enabled the plain OPS_PORT next to HTTPS on 8443 (test/chart/webhook-tls.test.ts).
-    expect(deployment).toContain('"name" "PORT" "value" (ternary "8443" "8080" .Values.webhook.tls.enabled)');
-    expect(deployment).toContain('"name" "OPS_PORT" "value" "8080"');
-    expect(deployment).toContain('"name" "ZW_MODE" "value" "cluster"');
+  it('let an env entry replace the chart\'s variable of the same name, once', () => {
+    const env = container({ env: [{ name: 'WATCH_NAMESPACE', value: 'prod-a,prod-b' }] }).env;
+    expect(env.filter((e) => e.name === 'WATCH_NAMESPACE')).toEqual([{ name: 'WATCH_NAMESPACE', value: 'prod-a,prod-b' }]);
+  });
+
+  // With webhook.tls.enabled, HTTPS moves to 8443 and 8080 serves only probes and /metrics: webhook-tls.test.ts.
+  it('serve one port named http on 8080, probed on /healthz and /readyz, in cluster mode', () => {
+    const c = container();
+    expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+    expect(c.livenessProbe).toMatchObject({ httpGet: { path: '/healthz', port: 'http' } });
+    expect(c.readinessProbe).toMatchObject({ httpGet: { path: '/readyz', port: 'http' } });
+    expect(c.env).toEqual(expect.arrayContaining([{ name: 'PORT', value: '8080' }, { name: 'ZW_MODE', value: 'cluster' }]));
   });
 });
 
