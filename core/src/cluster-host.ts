@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { IngesterController } from './cluster/ingester-controller.js';
 import { IngesterStatusWriter } from './cluster/ingester-status.js';
 import { InformerSupervisor } from './cluster/informer-supervisor.js';
+import { PartitionOwner } from './cluster/partitions/partition-owner.js';
 import { LeaseElector } from './cluster/lease-elector.js';
 import { ObservationGc } from './cluster/observation-gc.js';
 import { ObservationWriter } from './cluster/observation-writer.js';
@@ -44,6 +45,7 @@ export async function createClusterHost(config: HostConfig, log: Logger, kc: Kub
   // A shard also watches its own namespace: the chart's default Ingester lives there, and
   // Observations of cluster-scoped findings fall back to it, so GC must cover it too.
   const scope = config.watchNamespaces.length > 0 ? [...new Set([...config.watchNamespaces, namespace])] : [];
+  const partitioned = config.informers.mode === 'partitioned';
 
   return createHost(config, {
     log,
@@ -57,7 +59,7 @@ export async function createClusterHost(config: HostConfig, log: Logger, kc: Kub
     runnables: (host) => {
       let status: IngesterStatusWriter | undefined;
       const ingesters = new IngesterController({ http, sources: host.sources, routes: host.routes, secrets, scope, metrics, log, onState: (id) => status?.changed(id) });
-      status = new IngesterStatusWriter({ http, controller: ingesters, secrets, podName: config.podName, log: log.child({ component: 'ingester-status' }) });
+      status = new IngesterStatusWriter({ http, controller: ingesters, secrets, podName: config.podName, activePods: () => owner?.activePods(), log: log.child({ component: 'ingester-status' }) });
       const supervisor = new InformerSupervisor({
         http,
         sources: host.sources,
@@ -68,22 +70,29 @@ export async function createClusterHost(config: HostConfig, log: Logger, kc: Kub
         onHealth: (instance, health) => ingesters.reportHealth(instance.id, health),
         clusterScoped: config.kube.watchClusterScoped,
         resolver: writer,
-        concurrency: config.kube.informerConcurrency,
+        concurrency: config.informers.concurrency,
+        pageSize: config.informers.pageSize,
+        partitions: partitioned ? config.informers.partitions : undefined,
       });
+      // Active-active: informer work split across live pods by partition Leases; the leader
+      // Lease stays for the singleton jobs (GC, Ingester status).
+      const owner = partitioned
+        ? new PartitionOwner({ http, namespace, setName: config.leaderElection.electionId, identity: config.podName || 'zen-watcher', partitions: config.informers.partitions, timing: config.leaderElection, work: supervisor, metrics, log: log.child({ component: 'partitions' }) })
+        : undefined;
       // A state-like source that runs keeps its findings' Observations while they are reported
       // (it marks them resolved when not); only then does their TTL run.
       const trackedSources = () => new Set(host.sources.all().filter((i) => i.loaded.plugin.kind === 'informer' && i.loaded.plugin.semantics !== 'event').map((i) => i.source));
       const gc = new ObservationGc({ http, scope, defaultTtlSeconds: config.observationTtlSeconds, intervalSeconds: config.gcIntervalSeconds, metrics, log: log.child({ component: 'gc' }), trackedSources });
-      const leadership = leadershipOf(config, host, supervisor, http, log);
+      const leadership = leadershipOf(config, host, partitioned ? undefined : supervisor, http, log);
       // Started in this order, stopped in reverse: the Secrets and Ingesters are there before
-      // this pod can lead, and leadership is handed over before they go.
-      return [secrets, ingesters, supervisor, gc, status, leadership];
+      // this pod can lead or own partitions, and those are handed over before they go.
+      return [secrets, ingesters, supervisor, ...(owner ? [owner] : []), gc, status, leadership];
     },
   });
 }
 
 /** What starts and stops the leader runnables: the Lease, or (single replica) start to shutdown. */
-function leadershipOf(config: HostConfig, host: Host, supervisor: InformerSupervisor, http: KubeHttp, log: Logger): Runnable {
+function leadershipOf(config: HostConfig, host: Host, supervisor: InformerSupervisor | undefined, http: KubeHttp, log: Logger): Runnable {
   const { manager, metrics } = host;
   if (config.leaderElection.mode === 'builtin') {
     return new LeaseElector({
@@ -96,10 +105,11 @@ function leadershipOf(config: HostConfig, host: Host, supervisor: InformerSuperv
       log: log.child({ component: 'leader-election' }),
       callbacks: {
         async onStartedLeading(signal, checkpoints) {
-          supervisor.resumeFrom(checkpoints);
+          supervisor?.resumeFrom(checkpoints);
           await manager.startLeading(signal);
         },
-        checkpoints: () => supervisor.checkpoints(),
+        // Partitioned, the event streams' checkpoints live on the partition Leases instead.
+        checkpoints: () => supervisor?.checkpoints() ?? {},
         onStoppedLeading: () => manager.stopLeading(),
       },
     });

@@ -72,6 +72,12 @@ export const KNOWN_METRICS = [
   'zen_watcher_write_errors_total',
   'zen_watcher_gc_deleted_total',
   'zen_watcher_ingesters',
+  'zen_watcher_kube_api_reachable',
+  'zen_watcher_kube_api_unreachable_total',
+  'zenwatcher_partitions_owned',
+  'zenwatcher_partitions_unowned',
+  'zenwatcher_partition_handoffs_total',
+  'zenwatcher_partition_handoff_duration_seconds',
 ] as const;
 
 /** Metric names used in a text (PromQL, a dashboard), histogram suffixes stripped. */

@@ -40,7 +40,7 @@ describe('rbac-rules.yaml', () => {
         ...['list', 'watch'].map((v) => `watched zen.kube-zen.io/ingesters ${v}`),
         'watched zen.kube-zen.io/ingesters/status patch',
         'watched core/events create',
-        ...['get', 'watch', 'create', 'update'].map((v) => `releaseNamespace coordination.k8s.io/leases ${v}`),
+        ...['get', 'list', 'watch', 'create', 'update', 'delete'].map((v) => `releaseNamespace coordination.k8s.io/leases ${v}`),
         ...['list', 'watch'].map((v) => `releaseAndWatchedNamespaces core/secrets ${v}`),
       ].sort(),
     );

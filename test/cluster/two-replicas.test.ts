@@ -7,7 +7,8 @@ import { waitFor } from '../harness/wait-for.ts';
 // informers, and what v1 did not do (webhooks that 404 on followers, per-pod dedup).
 let cluster: ZenCluster;
 beforeAll(async () => {
-  cluster = await ZenCluster.start({ replicas: 2 });
+  // Leader mode: informer sources on the leader only (partitioned mode is test/cluster/partitioned.test.ts).
+  cluster = await ZenCluster.start({ replicas: 2, env: { INFORMERS_MODE: 'leader' } });
   await cluster.leader();
 }, 60_000);
 afterAll(async () => cluster?.stop());

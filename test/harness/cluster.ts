@@ -26,6 +26,11 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Start the processes (default true); false to start them by hand. */
   start?: boolean;
+  /**
+   * More namespaces of this run (`<namespace>-<n>`, deleted afterwards) in the processes'
+   * WATCH_NAMESPACE: partitioned informers split work by namespace.
+   */
+  extraNamespaces?: number;
 }
 
 /** Installs our CRDs (the chart's files) unless they are there already (a shared real cluster). */
@@ -58,11 +63,23 @@ export class ZenCluster {
     this.dir = dir;
   }
 
+  /** Every namespace of this run: the main one first, then the extra ones. */
+  readonly namespaces: string[] = [];
+  /** The environment every replica gets (ClusterOptions.env). */
+  private env: Record<string, string> = {};
+
   static async start(options: ClusterOptions): Promise<ZenCluster> {
     const target = await testTarget({ namespacePrefix: 'zw-cluster' });
     await installCrds(target.kc);
     const cluster = new ZenCluster(target, await mkdtemp(join(tmpdir(), 'zw-cluster-')));
-    for (let i = 0; i < options.replicas; i++) await cluster.add(`zw-${i}`, options.env ?? {}, options.start !== false);
+    cluster.namespaces.push(target.namespace);
+    for (let i = 0; i < (options.extraNamespaces ?? 0); i++) {
+      const name = `${target.namespace}-${i}`;
+      await cluster.core().createNamespace({ body: { metadata: { name, labels: { 'zen-watcher.kube-zen.io/test-run': 'true' } } } });
+      cluster.namespaces.push(name);
+    }
+    cluster.env = options.env ?? {};
+    for (let i = 0; i < options.replicas; i++) await cluster.add(`zw-${i}`, {}, options.start !== false);
     return cluster;
   }
 
@@ -87,12 +104,13 @@ export class ZenCluster {
         ZW_MODE: 'cluster',
         KUBECONFIG: kubeconfig,
         POD_NAMESPACE: this.namespace,
-        WATCH_NAMESPACE: this.namespace,
+        WATCH_NAMESPACE: this.namespaces.join(','),
         LEADER_ELECTION_ID: this.electionId,
         PLUGINS: CM_WATCH_PLUGIN,
         WATCH_STALL_SECONDS: '30',
         DEDUP_FLUSH_INTERVAL_SECONDS: '1',
         ...FAST_ELECTION,
+        ...this.env,
         ...env,
       },
     });
@@ -142,9 +160,14 @@ export class ZenCluster {
     return this.kc.makeApiClient(k8s.CoreV1Api);
   }
 
+  /** The Observations of this run, in every one of its namespaces. */
   async observations(): Promise<ObservationLike[]> {
-    const list = (await this.custom().listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: this.namespace, plural: 'observations' })) as { items: ObservationLike[] };
-    return list.items;
+    const out: ObservationLike[] = [];
+    for (const namespace of this.namespaces) {
+      const list = (await this.custom().listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: 'observations' })) as { items: ObservationLike[] };
+      out.push(...list.items);
+    }
+    return out;
   }
 
   async applyIngester(name: string, spec: Record<string, unknown>): Promise<void> {
@@ -177,12 +200,13 @@ export class ZenCluster {
   }
 
   /** Creates a ConfigMap the test plugin turns into one finding. */
-  async createFinding(name: string, finding: string, severity = 'high'): Promise<void> {
-    await this.core().createNamespacedConfigMap({ namespace: this.namespace, body: { metadata: { name, labels: { 'zw-test': 'finding' } }, data: { finding, severity } } });
+  async createFinding(name: string, finding: string, severity = 'high', namespace = this.namespace): Promise<void> {
+    await this.core().createNamespacedConfigMap({ namespace, body: { metadata: { name, labels: { 'zw-test': 'finding' } }, data: { finding, severity } } });
   }
 
   async stop(): Promise<void> {
     await Promise.all(this.processes.filter((p) => p.running).map((p) => p.stop('SIGKILL').catch(() => undefined)));
+    for (const ns of this.namespaces.slice(1)) await this.core().deleteNamespace({ name: ns }).catch(() => undefined);
     await this.target.cleanup();
   }
 }

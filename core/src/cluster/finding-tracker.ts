@@ -6,6 +6,7 @@ import { backoffMs, sleep } from '../kube/retry.js';
 import type { NormalizedEvent, Pipeline } from '../pipeline/pipeline.js';
 import type { WriteOutcome } from '../pipeline/ports.js';
 import type { SourceInstance } from '../runtime/source-instance.js';
+import { bucketOf } from './partitions/partitioning.js';
 
 /** Marks Observations resolved (the writer does). */
 export interface FindingResolver {
@@ -26,7 +27,15 @@ export interface FindingTrackerOptions {
 const FILTERED = '~';
 const indexKey = (i: NormalizedEvent) => (i.filtered ? `${FILTERED}${i.key}` : i.key);
 
-type ObservationPage = { items?: { metadata: { name: string; namespace: string }; status?: { resolvedAt?: string } }[]; metadata?: { continue?: string } };
+type ObservationPage = { items?: { metadata: { name: string; namespace: string; labels?: Record<string, string> }; status?: { resolvedAt?: string } }[]; metadata?: { continue?: string } };
+
+/** The label an Observation of an informer source carries: the bucket of the object it came from. */
+export const BUCKET_LABEL = 'zen.kube-zen.io/bucket';
+
+/** The bucket of a watched object (its namespace's, or its name's when cluster-scoped). */
+export function bucketOfObject(obj: KubeObject): number {
+  return bucketOf(obj.metadata?.namespace || undefined, obj.metadata?.name);
+}
 
 /**
  * What a state-like informer source has found, kept by the host instead of the objects: per
@@ -39,8 +48,8 @@ type ObservationPage = { items?: { metadata: { name: string; namespace: string }
  */
 export class FindingTracker {
   private readonly index = new FindingIndex();
-  /** `namespace/name` of the source's Observations before the catch-up, and whether resolved. */
-  private existing?: Map<string, boolean>;
+  /** `namespace/name` of the source's Observations found by a catch-up: resolved? and their bucket. */
+  private existing = new Map<string, { resolved: boolean; bucket?: number }>();
 
   constructor(private readonly opts: FindingTrackerOptions) {}
 
@@ -49,30 +58,47 @@ export class FindingTracker {
     return { objects: this.index.size, findings: this.index.findingCount };
   }
 
-  /** Lists the source's existing Observations in its scope (paged); retried until `signal`. */
-  async loadExisting(signal: AbortSignal): Promise<void> {
+  /**
+   * Lists the source's existing Observations in its scope (paged), all of them or only those of
+   * `buckets` (partitions just taken over); retried until `signal`.
+   */
+  async loadExisting(signal: AbortSignal, buckets?: readonly number[]): Promise<void> {
     const { instance, http, log } = this.opts;
-    const existing = new Map<string, boolean>();
     const paths = instance.scope.length > 0 ? instance.scope.map((ns) => `/apis/zen.kube-zen.io/v1alpha1/namespaces/${ns}/observations`) : ['/apis/zen.kube-zen.io/v1alpha1/observations'];
+    const selector = `${LABELS.source}=${instance.source}${buckets ? `,${BUCKET_LABEL} in (${buckets.join(',')})` : ''}`;
     for (let attempt = 0; !signal.aborted; attempt++) {
+      const found = new Map<string, { resolved: boolean; bucket?: number }>();
       try {
         for (const path of paths) {
           let cont: string | undefined;
           do {
-            const page = await http.request<ObservationPage>({ method: 'GET', path, query: { labelSelector: `${LABELS.source}=${instance.source}`, limit: this.opts.pageSize ?? 500, continue: cont }, signal });
-            for (const o of page.items ?? []) existing.set(`${o.metadata.namespace}/${o.metadata.name}`, o.status?.resolvedAt !== undefined);
+            const page = await http.request<ObservationPage>({ method: 'GET', path, query: { labelSelector: selector, limit: this.opts.pageSize ?? 500, continue: cont }, signal });
+            for (const o of page.items ?? []) {
+              const bucket = o.metadata.labels?.[BUCKET_LABEL];
+              found.set(`${o.metadata.namespace}/${o.metadata.name}`, { resolved: o.status?.resolvedAt !== undefined, bucket: bucket === undefined ? undefined : Number(bucket) });
+            }
             cont = page.metadata?.continue || undefined;
           } while (cont);
         }
-        this.existing = existing;
-        log.info({ observations: existing.size }, 'existing Observations of this source listed for the catch-up');
+        for (const [k, v] of found) this.existing.set(k, v);
+        log.info({ observations: found.size, buckets: buckets?.length }, 'existing Observations of this source listed for the catch-up');
         return;
       } catch (err) {
         log.warn({ err, attempt }, 'could not list existing Observations; retrying');
-        existing.clear();
         await sleep(backoffMs(attempt, 500, 15_000), signal);
       }
     }
+  }
+
+  /** Forgets the objects of `buckets` (partitions handed to another pod): not resolved, only not ours. */
+  forget(inBuckets: (bucket: number) => boolean): void {
+    for (const object of [...this.index.objectKeys()]) {
+      const [, key] = object.split('|');
+      const slash = key.indexOf('/');
+      const namespace = key.slice(0, slash);
+      if (inBuckets(bucketOf(namespace || undefined, key.slice(slash + 1)))) this.index.delete(object);
+    }
+    for (const [k, v] of this.existing) if (v.bucket !== undefined && inBuckets(v.bucket)) this.existing.delete(k);
   }
 
   /** Handles one callback of a runner; `resource` names the watched resource (gvr). */
@@ -89,6 +115,9 @@ export class FindingTracker {
       return 'done';
     }
     const items = events.map((e) => pipeline.normalize(instance, e, receivedAt, sync));
+    // Where it came from, so a partition's next owner lists exactly its Observations.
+    const bucket = String(bucketOfObject(obj));
+    for (const i of items) i.obs.metadata.labels = { ...i.obs.metadata.labels, [BUCKET_LABEL]: bucket };
     const keys = items.map(indexKey);
     const { added, removed } = this.index.diff(object, keys);
     const fresh = new Set(added);
@@ -105,14 +134,16 @@ export class FindingTracker {
   }
 
   /**
-   * The catch-up is complete (every runner's first list handled): Observations of this source
-   * that no object yields any more are resolved; the list of existing ones is dropped.
+   * A catch-up is complete (every object of the source, or of `inBuckets`, handled):
+   * Observations found by it that no object yields any more are resolved, and forgotten.
    */
-  async finishCatchUp(): Promise<void> {
-    const existing = this.existing;
-    this.existing = undefined;
-    if (!existing) return;
-    const orphans = [...existing].filter(([key, resolved]) => !resolved && !this.index.yields(key)).map(([key]) => key);
+  async finishCatchUp(inBuckets: (bucket: number | undefined) => boolean = () => true): Promise<void> {
+    const orphans: string[] = [];
+    for (const [key, e] of [...this.existing]) {
+      if (!inBuckets(e.bucket)) continue;
+      this.existing.delete(key);
+      if (!e.resolved && !this.index.yields(key)) orphans.push(key);
+    }
     if (orphans.length > 0) this.opts.log.info({ resolved: orphans.length }, 'Observations no object reports any more are resolved');
     await this.resolve(orphans);
   }
@@ -120,7 +151,7 @@ export class FindingTracker {
   /** During the catch-up: a finding not recorded yet, or recorded and resolved (seen again: reopened). */
   private unrecorded(item: NormalizedEvent): boolean {
     if (item.filtered || item.selfCounted) return true;
-    const resolved = this.existing?.get(item.key);
+    const resolved = this.existing.get(item.key)?.resolved;
     if (resolved === undefined) return true;
     if (resolved) item.change = { ...item.change, add: 1 };
     return resolved;

@@ -82,6 +82,9 @@ export class InformerRunner {
   private loop?: Promise<void>;
   private readonly abort = new AbortController();
   private readonly executor: KeyedExecutor;
+  /** Resyncs and rewinds asked for while running, done between watches. */
+  private readonly requests: ({ kind: 'resync'; accept: (obj: KubeObject) => boolean; done: () => void } | { kind: 'rewind'; rv: string })[] = [];
+  private interruptWatch?: () => void;
   readonly gvr: string;
   private readonly http: KubeHttp;
   private readonly opts: RunnerOptions;
@@ -129,6 +132,27 @@ export class InformerRunner {
     this.onHealth(h);
   }
 
+  /**
+   * Lists again and hands on every object `accept` takes as `sync` (partitions this pod just
+   * took over); the others are left alone. The watch then goes on from where it was, so nothing
+   * that changed meanwhile is missed. Resolves once those objects are handled.
+   */
+  resync(accept: (obj: KubeObject) => boolean): Promise<void> {
+    return new Promise((done) => {
+      this.requests.push({ kind: 'resync', accept, done });
+      this.interruptWatch?.();
+    });
+  }
+
+  /**
+   * Replays the stream from `rv` if that is older than where it is (a partition taken over
+   * from another pod's checkpoint); events seen again are merged by the source's own count.
+   */
+  rewind(rv: string): void {
+    this.requests.push({ kind: 'rewind', rv });
+    this.interruptWatch?.();
+  }
+
   /** The resourceVersion up to which every event has been handled (not only received). */
   get checkpoint(): string {
     return this.done.value;
@@ -160,13 +184,14 @@ export class InformerRunner {
           first = false;
           needList = false;
         }
+        await this.serveRequests();
         this.setHealth({ ok: true });
         this.log.info({ gvr: this.gvr, namespace: this.opts.namespace, resourceVersion: this.rv }, 'informer watching');
         const outcome = await this.watchOnce();
         failures = 0;
         if (signal.aborted) break;
         if (outcome === 'expired') needList = true;
-        this.restarted(outcome);
+        if (outcome !== 'interrupted') this.restarted(outcome);
       } catch (err) {
         if (signal.aborted) break;
         failures++;
@@ -192,6 +217,31 @@ export class InformerRunner {
     }
   }
 
+  private async serveRequests(): Promise<void> {
+    while (this.requests.length > 0) {
+      const r = this.requests.shift()!;
+      if (r.kind === 'rewind') {
+        if (olderThan(r.rv, this.rv)) {
+          this.log.info({ gvr: this.gvr, from: r.rv, was: this.rv }, 'replaying the event stream from a taken-over checkpoint');
+          this.rv = r.rv;
+        }
+        continue;
+      }
+      const handled: Promise<void>[] = [];
+      let cont: string | undefined;
+      do {
+        const page = await this.listPage(cont);
+        for (const item of page.items ?? []) {
+          if (!r.accept(item)) continue;
+          this.known.set(keyOf(item), item.metadata?.resourceVersion ?? '');
+          handled.push((await this.deliver('sync', item, true)).done);
+        }
+        cont = page.metadata?.continue || undefined;
+      } while (cont);
+      void Promise.all(handled).then(r.done);
+    }
+  }
+
   /**
    * Lists page by page, handing each page's objects on before the next page is read: the first
    * list reports all as `sync`; a relist reports what changed against the resourceVersions it
@@ -203,12 +253,7 @@ export class InformerRunner {
     let cont: string | undefined;
     let rv = '';
     do {
-      const page = await this.http.request<ListPage>({
-        method: 'GET',
-        path: this.path,
-        query: { limit: this.opts.pageSize ?? 500, continue: cont, labelSelector: this.opts.resource.labelSelector, fieldSelector: this.opts.resource.fieldSelector },
-        signal: this.abort.signal,
-      });
+      const page = await this.listPage(cont);
       for (const item of page.items ?? []) {
         const k = keyOf(item);
         seen.add(k);
@@ -236,6 +281,11 @@ export class InformerRunner {
     });
   }
 
+  private listPage(cont: string | undefined): Promise<ListPage> {
+    const r = this.opts.resource;
+    return this.http.request<ListPage>({ method: 'GET', path: this.path, query: { limit: this.opts.pageSize ?? 500, continue: cont, labelSelector: r.labelSelector, fieldSelector: r.fieldSelector }, signal: this.abort.signal });
+  }
+
   /** What a relist hands on for an object that is gone: what a watch DELETED would have named. */
   private tombstone(key: string, resourceVersion: string): KubeObject {
     const [namespace, name] = key.split('/');
@@ -244,9 +294,15 @@ export class InformerRunner {
   }
 
   /** One watch from `rv`; resolves with why it ended. */
-  private async watchOnce(): Promise<'closed' | 'expired' | 'stalled'> {
+  private async watchOnce(): Promise<'closed' | 'expired' | 'stalled' | 'interrupted'> {
     const ctl = new AbortController();
     const onParentAbort = () => ctl.abort();
+    let interrupted = false;
+    this.interruptWatch = () => {
+      interrupted = true;
+      ctl.abort();
+    };
+    if (this.requests.length > 0) this.interruptWatch();
     this.abort.signal.addEventListener('abort', onParentAbort, { once: true });
     let stalled = false;
     let timer: NodeJS.Timeout | undefined;
@@ -281,12 +337,14 @@ export class InformerRunner {
         ctl.signal,
       );
     } catch (err) {
-      if (!(stalled || expired || this.abort.signal.aborted)) throw err;
+      if (!(stalled || expired || interrupted || this.abort.signal.aborted)) throw err;
     } finally {
       clearTimeout(timer);
+      this.interruptWatch = undefined;
       this.abort.signal.removeEventListener('abort', onParentAbort);
     }
     if (expired) return 'expired';
+    if (interrupted) return 'interrupted';
     if (stalled) {
       this.log.warn({ gvr: this.gvr, silentSeconds: this.opts.stallSeconds }, 'watch silent too long; restarting it');
       return 'stalled';
@@ -336,4 +394,10 @@ export class InformerRunner {
     });
     return { done: done.catch((err: unknown) => this.log.error({ err, gvr: this.gvr, object: keyOf(obj) }, 'informer callback failed')) };
   }
+}
+
+/** Whether resourceVersion `a` is older than `b` (etcd's are integers; others are opaque). */
+function olderThan(a: string, b: string): boolean {
+  if (!/^\d+$/.test(a) || !/^\d+$/.test(b)) return a !== b;
+  return BigInt(a) < BigInt(b);
 }

@@ -11,6 +11,8 @@ export interface IngesterStatusOptions {
   controller: IngesterController;
   secrets: SecretCache;
   podName: string;
+  /** Partitioned mode: the pods running informer sources (all that own partitions). */
+  activePods?: () => string[] | undefined;
   log: Logger;
 }
 
@@ -26,6 +28,7 @@ export class IngesterStatusWriter implements Runnable {
   readonly name = 'ingester-status';
   readonly runs = 'leader';
   private queue?: WorkQueue;
+  private poll?: NodeJS.Timeout;
   /** What was last written per Ingester, so an unchanged status costs no request. */
   private readonly written = new Map<string, string>();
 
@@ -44,9 +47,21 @@ export class IngesterStatusWriter implements Runnable {
       onError: (id, err, attempt) => this.opts.log.warn({ err, ingester: id, attempt }, 'could not write Ingester status; retrying with backoff'),
     });
     for (const id of this.opts.controller.ids()) this.queue.add(id);
+    if (this.opts.activePods) {
+      // Which pods run the informers changes with partition handoffs, not with Ingesters.
+      let last = this.opts.activePods()?.join(',');
+      this.poll = setInterval(() => {
+        const now = this.opts.activePods?.()?.join(',');
+        if (now === last) return;
+        last = now;
+        for (const id of this.opts.controller.ids()) if (this.opts.controller.state(id)?.informer) this.queue?.add(id);
+      }, 2000);
+      this.poll.unref();
+    }
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.poll);
     const q = this.queue;
     this.queue = undefined;
     await q?.stop();
@@ -99,7 +114,9 @@ export class IngesterStatusWriter implements Runnable {
       lastTransitionTime: previous && previous.status === status ? previous.lastTransitionTime : seconds(),
       observedGeneration: generation,
     };
-    const activeOn = s.informer && s.ok ? this.opts.podName || null : null;
+    // Leader mode: the leader. Partitioned: every pod owning partitions (`zw-0,zw-1,zw-2`).
+    const pods = this.opts.activePods?.();
+    const activeOn = s.informer && s.ok ? (pods ? pods.join(',') || null : this.opts.podName || null) : null;
     const body = { status: { observedGeneration: generation, conditions: [condition], webhookPath: s.webhookPath ?? null, activeOn } };
     return { condition, body, ok };
   }

@@ -47,7 +47,8 @@ interface LeaseObject {
   };
 }
 
-function parseCheckpoints(text: string | undefined): Record<string, string> {
+/** The checkpoints annotation of a Lease (what event streams' resourceVersions were), or none. */
+export function parseCheckpoints(text: string | undefined): Record<string, string> {
   if (!text) return {};
   try {
     const v = JSON.parse(text) as unknown;

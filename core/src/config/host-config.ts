@@ -58,9 +58,17 @@ export const HostConfigSchema = Type.Object(
       {
         qps: Type.Number({ exclusiveMinimum: 0, maximum: 100_000, default: 200 }),
         burst: Type.Integer({ minimum: 1, maximum: 100_000, default: 400 }),
-        informerConcurrency: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
         watchStallSeconds: Seconds(300, 1),
         watchClusterScoped: Type.Boolean({ default: true }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    informers: Type.Object(
+      {
+        mode: Type.Union([Type.Literal('leader'), Type.Literal('partitioned')], { default: 'partitioned' }),
+        partitions: Type.Integer({ minimum: 1, maximum: 1024, default: 32 }),
+        concurrency: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
+        pageSize: Type.Integer({ minimum: 1, maximum: 5000, default: 50 }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -40,7 +40,10 @@ export const ENV_VARS: Record<string, { path: string; kind: EnvKind; doc: string
   LEADER_ELECTION_RETRY_PERIOD: { path: 'leaderElection.retryPeriodSeconds', kind: 'duration', doc: 'how often candidates try the lease' },
   KUBE_QPS: { path: 'kube.qps', kind: 'number', doc: 'client-side request rate limit toward the API server' },
   KUBE_BURST: { path: 'kube.burst', kind: 'int', doc: 'client-side burst' },
-  INFORMER_CONCURRENCY: { path: 'kube.informerConcurrency', kind: 'int', doc: 'informer callbacks handled at once per watch (different objects; one object in order)' },
+  INFORMERS_MODE: { path: 'informers.mode', kind: 'string', doc: 'leader (informer sources on the leader) or partitioned (split across live pods by namespace)' },
+  INFORMER_PARTITIONS: { path: 'informers.partitions', kind: 'int', doc: 'partitions informer work is split into (a power of two, up to 1024)' },
+  INFORMER_CONCURRENCY: { path: 'informers.concurrency', kind: 'int', doc: 'informer callbacks handled at once per watch (different objects; one object in order)' },
+  INFORMER_PAGE_SIZE: { path: 'informers.pageSize', kind: 'int', doc: 'objects per list page (one page is in memory at a time)' },
   WATCH_STALL_SECONDS: { path: 'kube.watchStallSeconds', kind: 'duration', doc: 'restart a watch silent for this long' },
   WATCH_CLUSTER_SCOPED: { path: 'kube.watchClusterScoped', kind: 'bool', doc: 'watch cluster-scoped resources (ClusterPolicyReports...); false with namespaced RBAC' },
   WRITE_QUEUE_SIZE: { path: 'writer.queueSize', kind: 'int', doc: 'Observation writes waiting; webhooks get 429 beyond it' },
@@ -159,6 +162,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { useD
   const timing: string[] = [];
   if (!(le.renewDeadlineSeconds < le.leaseDurationSeconds)) timing.push('  - leaderElection: renewDeadline must be shorter than leaseDuration');
   if (!(le.retryPeriodSeconds < le.renewDeadlineSeconds)) timing.push('  - leaderElection: retryPeriod must be shorter than renewDeadline');
+  // Partitions group 1024 fixed buckets (bucket mod partitions): a power of two divides them.
+  const partitions = config.informers.partitions;
+  if ((partitions & (partitions - 1)) !== 0) timing.push(`  - INFORMER_PARTITIONS (informers.partitions): ${config.informers.partitions} is not a power of two (1, 2, 4, ... 1024)`);
   if (timing.length) throw new HostError(HostErrorCodes.HOST_CONFIG_INVALID, `invalid configuration:\n${timing.join('\n')}`);
   const tls = tlsConfigProblems(config.webhook.tls);
   if (tls.length) throw new HostError(HostErrorCodes.HOST_CONFIG_INVALID, `invalid configuration:\n${tls.map((p) => `  - ${p}`).join('\n')}`);

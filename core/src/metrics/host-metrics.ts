@@ -101,6 +101,20 @@ export function createHostMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['reason'],
       registers,
     }),
+    partitionsOwned: new Gauge({ name: 'zenwatcher_partitions_owned', help: 'Informer partitions this pod holds (informers.mode=partitioned)', registers }),
+    partitionsUnowned: new Gauge({ name: 'zenwatcher_partitions_unowned', help: 'Informer partitions no pod holds, as this pod sees the Leases', registers }),
+    partitionHandoffs: new Counter({
+      name: 'zenwatcher_partition_handoffs_total',
+      help: 'Partitions this pod took (created, released, expired) or gave up (rebalance, shutdown, renew_deadline, conflict)',
+      labelNames: ['reason'],
+      registers,
+    }),
+    partitionHandoffDuration: new Histogram({
+      name: 'zenwatcher_partition_handoff_duration_seconds',
+      help: "From the previous holder's last renewal of a partition to this pod taking it",
+      buckets: [0.25, 0.5, 1, 2, 5, 10, 15, 20, 30, 60],
+      registers,
+    }),
     kubeApiReachable: new Gauge({
       name: 'zen_watcher_kube_api_reachable',
       help: '1 while the Kubernetes API server answers, 0 while it is unreachable (webhooks then get 503 with Retry-After)',

@@ -11,7 +11,7 @@ import type { PipelineSource } from '../pipeline/pipeline.js';
 import type { LoadedPlugin } from '../plugins/discovery.js';
 
 /** Why a source instance could not be built; becomes the Ingester's Ready=False reason. */
-export type RejectReason = 'UnknownSource' | 'InvalidConfig' | 'InvalidFilters' | 'RouteConflict' | 'InvalidWebhook';
+export type RejectReason = 'UnknownSource' | 'InvalidConfig' | 'InvalidFilters' | 'RouteConflict' | 'InvalidWebhook' | 'NamespaceOutOfScope';
 
 export type BuildResult = { ok: true; instance: SourceInstance } | { ok: false; reason: RejectReason; message: string };
 
@@ -100,6 +100,12 @@ export class SourceInstance implements PipelineSource {
       const r = resolveWithDefaults(loaded.plugin.config, opts.spec.config ?? {});
       if (!r.ok) return { ok: false, reason: 'InvalidConfig', message: `spec.config is invalid:\n${formatIssues(r.issues.map((i) => ({ ...i, path: `spec.config${i.path === '/' ? '' : i.path.replaceAll('/', '.')}` })))}` };
       config = r.value;
+    }
+    // A shard covers its WATCH_NAMESPACE only: an Ingester naming others would have two shards
+    // process one namespace (or one shard watch what its RBAC does not grant).
+    const outside = opts.scope.length > 0 ? (opts.spec.namespaces ?? []).filter((ns) => !opts.scope.includes(ns)) : [];
+    if (outside.length > 0) {
+      return { ok: false, reason: 'NamespaceOutOfScope', message: `spec.namespaces names ${outside.join(', ')}, outside this deployment's WATCH_NAMESPACE (${opts.scope.join(', ')}): list only those, or install a shard for the others` };
     }
     const problems = filterProblems(opts.spec.filters);
     if (problems.length > 0) return { ok: false, reason: 'InvalidFilters', message: problems.join('\n') };
