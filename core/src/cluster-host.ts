@@ -9,7 +9,7 @@ import { ObservationGc } from './cluster/observation-gc.js';
 import { ObservationWriter } from './cluster/observation-writer.js';
 import { SecretCache } from './cluster/secret-cache.js';
 import { KubeTokenReviewer } from './cluster/token-reviewer.js';
-import { tlsSecretRefs } from './http/tls/tls-config.js';
+import { tlsSecretRefs } from './config/tls-config.js';
 import type { HostConfig } from './config/host-config.js';
 import { HostError, HostErrorCodes } from './errors.js';
 import { createHost, type Host } from './host.js';

@@ -137,7 +137,8 @@ export class LeaseElector implements Runnable {
   private async tick(timeoutMs: number): Promise<void> {
     try {
       const acquired = await this.tryAcquireOrRenew(timeoutMs);
-      if (acquired && !this.leading) void this.becomeLeader();
+      // A round that ends after close() began must not start leader work: close releases the Lease.
+      if (acquired && !this.leading && !this.ended.signal.aborted) void this.becomeLeader();
       else if (!acquired && this.leading) await this.stepDown('another holder has the lease');
     } catch (err) {
       // Transient: a leader keeps leading until the renew deadline timer says otherwise.
@@ -277,9 +278,11 @@ export class LeaseElector implements Runnable {
     const checkpoints = wasLeading ? this.callbacks.checkpoints?.() : undefined;
     await this.stepDown('shutting down');
     this.ended.abort();
-    clearTimeout(this.deadlineTimer);
     await this.loop?.catch(() => undefined);
-    if (wasLeading && this.lease) {
+    clearTimeout(this.deadlineTimer);
+    // Also a Lease a round still in flight took as we began closing (a failed start): held by
+    // nobody running, it would keep followers waiting for its whole duration.
+    if (this.lease && (wasLeading || this.lease.spec?.holderIdentity === this.identity)) {
       const now = microTime();
       try {
         await this.http.request({

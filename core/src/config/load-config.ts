@@ -7,7 +7,7 @@ import { HostErrorCodes, HostError } from '../errors.js';
 import { HostConfigSchema, type HostConfig } from './host-config.js';
 import { parseDuration } from './duration.js';
 import { packageRoot } from '../package-root.js';
-import { tlsConfigProblems } from '../http/tls/tls-config.js';
+import { tlsConfigProblems } from './tls-config.js';
 
 type EnvKind = 'string' | 'int' | 'number' | 'duration' | 'list' | 'bool';
 

@@ -11,7 +11,8 @@ export const NDJSON_CONTENT_TYPE = /^application\/(?:x-)?(?:ndjson|jsonl|json-se
 
 /**
  * The body format a content type declares; undefined when the host does not take it (415).
- * A missing content type is read as JSON, as fastify and most senders do.
+ * A request without a content type is refused too, as the host's HTTP server (fastify) refuses
+ * a body it cannot tell the type of.
  *
  * @example
  * ```ts
@@ -19,7 +20,7 @@ export const NDJSON_CONTENT_TYPE = /^application\/(?:x-)?(?:ndjson|jsonl|json-se
  * ```
  */
 export function bodyFormatOf(contentType: string | undefined): BodyFormat | undefined {
-  if (contentType === undefined || contentType === '') return 'json';
+  if (contentType === undefined || contentType === '') return undefined;
   if (NDJSON_CONTENT_TYPE.test(contentType)) return 'ndjson';
   if (JSON_CONTENT_TYPE.test(contentType)) return 'json';
   return undefined;

@@ -19,7 +19,7 @@ import {
 } from '../plugin.js';
 import { formatIssues, resolveWithDefaults } from '../schema-check.js';
 import type { SourceEvent } from '../source-event.js';
-import { deliveredFor } from './selectors.js';
+import { WatchDelivery } from './selectors.js';
 
 /**
  * A log line captured by the harness.
@@ -76,8 +76,10 @@ export interface WebhookRunResult extends RunResult {
 
 /**
  * Options of {@link runWebhook}. Give `rawBody` (text read exactly as the host reads it, by
- * `contentType`; none means JSON), or `body` (a value taken as already parsed, then checked
- * as the host checks it). `headers` reach the plugin as the host passes them: without credentials.
+ * `contentType`: `application/json` when not given, `''` for a request without one, which the
+ * host refuses with 415), or `body` (a value taken as already parsed, then checked as the host
+ * checks it). `headers` reach the plugin as the host passes them: names in lower case, the
+ * content type among them, without credentials.
  *
  * @example
  * ```ts
@@ -241,13 +243,13 @@ export async function runWebhook(plugin: WebhookPlugin<TSchema, TSchema> | Webho
   const ctx = contextFor(plugin, config, capture, options.namespaces ?? [], abort.signal);
   const result: WebhookRunResult = { status: 200, issues: [], invalidItems: 0, events: [], invalid: [], errors: [], logs: capture.logs, metrics: capture.metrics };
 
-  const read = options.rawBody !== undefined ? readWebhookBody(plugin, options.rawBody, options.contentType) : checkWebhookValue(plugin, options.body);
+  const read = options.rawBody !== undefined ? readWebhookBody(plugin, options.rawBody, contentTypeOf(options)) : checkWebhookValue(plugin, options.body);
   if (!read.ok) return { ...result, status: read.status, issues: read.issues };
   result.issues = read.issues;
   result.invalidItems = read.invalidItems;
 
   await plugin.start?.(ctx);
-  const req = { headers: withoutCredentials(options.headers ?? {}), receivedAt: new Date().toISOString(), envelope: read.envelope };
+  const req = { headers: requestHeaders(options), receivedAt: new Date().toISOString(), envelope: read.envelope };
   const run = await guardHook(plugin.name, 'handle', ctx.log, () => (plugin.handle as (b: unknown, c: unknown, r: unknown) => unknown)(read.body, ctx, req));
   if (run.error !== undefined) {
     result.status = 500;
@@ -261,9 +263,27 @@ export async function runWebhook(plugin: WebhookPlugin<TSchema, TSchema> | Webho
   return result;
 }
 
+/** The content type the request is sent with ('' for none). */
+function contentTypeOf(options: RunWebhookOptions): string {
+  return options.contentType ?? 'application/json';
+}
+
+/**
+ * The headers a plugin is shown, as the host shows them: names in lower case (as Node.js reads
+ * them, so `Authorization` is stripped like `authorization`), the content type among them,
+ * credentials removed.
+ */
+function requestHeaders(options: RunWebhookOptions): Record<string, string> {
+  const contentType = contentTypeOf(options);
+  const headers: Record<string, string> = contentType ? { 'content-type': contentType } : {};
+  for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+  return withoutCredentials(headers);
+}
+
 /**
  * Replays informer callbacks through an informer plugin with no host and no cluster, as the
- * host delivers them: only objects of the plugin's resources matching their selectors, each
+ * host delivers them: only objects of the plugin's resources matching their selectors (one that
+ * stops matching arrives as a `delete`, one that starts to as an `add`, as a watch sends them), each
  * hook guarded as the host guards it (a throw loses only that input's events, logged), and for
  * a state-like source the host's own diff: per object it remembers the findings, not the
  * object, and an update yields only the findings that object did not yield before.
@@ -286,17 +306,19 @@ export async function runInformer(plugin: InformerPlugin<TSchema>, options: RunI
   const resources = watchedResources(plugin, config as never);
   const index = plugin.semantics === 'event' ? undefined : new FindingIndex();
   await plugin.start?.(ctx);
+  const watch = new WatchDelivery(resources);
   for (const input of options.events) {
-    const obj = input.object;
-    if (!resources.some((r) => deliveredFor(obj, r))) {
-      result.skipped.push({ object: obj, reason: `does not match ${resources.map((r) => [r.labelSelector && `labelSelector ${r.labelSelector}`, r.fieldSelector && `fieldSelector ${r.fieldSelector}`].filter(Boolean).join(', ')).join(' or ')}` });
+    const sent = watch.next(input.type, input.object);
+    if (!sent) {
+      result.skipped.push({ object: input.object, reason: `does not match ${resources.map((r) => [r.labelSelector && `labelSelector ${r.labelSelector}`, r.fieldSelector && `fieldSelector ${r.fieldSelector}`].filter(Boolean).join(', ')).join(' or ')}` });
       continue;
     }
-    const run = await guardHook(plugin.name, 'onEvent', ctx.log, () => plugin.onEvent(input.type, obj, ctx));
+    const { type, object: obj } = sent;
+    const run = await guardHook(plugin.name, 'onEvent', ctx.log, () => plugin.onEvent(type, obj, ctx));
     if (run.error !== undefined) result.errors.push(run.error as Error);
     result.invalid.push(...run.invalid);
     result.events.push(...run.events);
-    result.written.push(...(index ? diffed(index, input.type, obj, run.events, result) : run.events));
+    result.written.push(...(index ? diffed(index, type, obj, run.events, result) : run.events));
     const emitted = collectEmitted(plugin.name, ctx.log, result, capture.emitted.splice(0));
     result.written.push(...emitted);
   }

@@ -1,4 +1,4 @@
-import type { KubeObject, WatchedResource } from '../plugin.js';
+import type { InformerEventType, KubeObject, WatchedResource } from '../plugin.js';
 
 /**
  * Whether an object matches a label selector, as the API server evaluates it: `k=v`, `k==v`,
@@ -58,6 +58,48 @@ export function deliveredFor(obj: unknown, resource: WatchedResource): boolean {
   const o = obj as KubeObject;
   if (o.metadata === null || typeof o.metadata !== 'object') return true;
   return matchesLabels(o.metadata.labels, resource.labelSelector) && matchesFields(o, resource.fieldSelector);
+}
+
+/**
+ * What a watch of `resources` sends for each version of an object, as the API server sends it:
+ * nothing while the object is outside the selectors, an ADDED when it enters them (an update of
+ * an object never sent), a DELETED with its last matching state when it leaves them. Objects
+ * without a name (malformed input) pass as they are.
+ *
+ * @example
+ * ```ts
+ * const watch = new WatchDelivery([{ ...resource, labelSelector: 'app=web' }]);
+ * watch.next('update', unlabelled); // { type: 'delete', object: <its last labelled version> }
+ * ```
+ */
+export class WatchDelivery {
+  private readonly sent = new Map<string, KubeObject>();
+
+  constructor(private readonly resources: readonly WatchedResource[]) {}
+
+  /** What the watch sends for this version (`undefined`: nothing). */
+  next(type: InformerEventType, obj: KubeObject): { type: InformerEventType; object: KubeObject } | undefined {
+    const matches = this.resources.some((r) => deliveredFor(obj, r));
+    const key = objectKey(obj);
+    if (key === undefined) return matches ? { type, object: obj } : undefined;
+    const last = this.sent.get(key);
+    if (!matches) {
+      if (!last) return undefined;
+      this.sent.delete(key);
+      return { type: 'delete', object: { ...last, metadata: { ...last.metadata, resourceVersion: obj.metadata?.resourceVersion } } };
+    }
+    if (type === 'delete') this.sent.delete(key);
+    else this.sent.set(key, obj);
+    return { type: type === 'update' && !last ? 'add' : type, object: obj };
+  }
+}
+
+function objectKey(obj: unknown): string | undefined {
+  if (obj === null || typeof obj !== 'object') return undefined;
+  const o = obj as KubeObject;
+  const m = o.metadata;
+  if (m === null || typeof m !== 'object' || typeof m.name !== 'string') return undefined;
+  return `${o.apiVersion}/${o.kind}/${m.namespace ?? ''}/${m.name}`;
 }
 
 // Commas separate terms, except inside the parentheses of `in (a,b)`.

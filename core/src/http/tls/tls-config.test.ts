@@ -5,7 +5,7 @@ import { loadConfig } from '../../config/load-config.js';
 import type { TlsConfig } from '../../config/host-config.js';
 import { tempDir } from '../../test-support/fixtures.js';
 import { certificateSource } from './certificate-source.js';
-import { tlsSecretRefs } from './tls-config.js';
+import { tlsSecretRefs } from '../../config/tls-config.js';
 
 const CERTS = join(import.meta.dirname, '..', '..', '..', '..', 'test', 'webhook-auth', 'tls');
 const none: TlsConfig = { secretName: '', certFile: '', keyFile: '', clientCaSecretName: '', clientCaFile: '' };

@@ -8,7 +8,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { HostConfig } from '../../config/host-config.js';
 import type { SecretReader } from '../webhook-auth.js';
 import { certificateSource, type CertificateSource, type TlsMaterial } from './certificate-source.js';
-import { clientCertificatesRequired, tlsEnabled } from './tls-config.js';
+import { clientCertificatesRequired, tlsEnabled } from '../../config/tls-config.js';
 
 /** How often the certificate is looked at: cheap (a cache read, or a stat per file). */
 const RELOAD_INTERVAL_MS = 1_000;

@@ -1,4 +1,4 @@
-import type { TlsConfig } from '../../config/host-config.js';
+import type { TlsConfig } from './host-config.js';
 
 /** True when PORT serves HTTPS. */
 export function tlsEnabled(tls: TlsConfig): boolean {
