@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../harness/wait-for.ts';
 import { ZenWatcherProcess } from '../harness/zen-watcher-process.ts';
-import { fixtureJson, type Obs } from './source-fixtures.ts';
+import { fixtureJson, fixtureText, type Obs } from './source-fixtures.ts';
 
 const BUNDLED = ['falco', 'audit', 'webhook', 'trivy', 'kyverno', 'configmap', 'k8s-events'];
 
@@ -45,5 +45,21 @@ describe('local mode with the shipped config', () => {
       return lines.map((l) => JSON.parse(l) as Obs).find((o) => o.spec.source === 'audit');
     });
     expect([obs.spec.severity, obs.spec.eventType, obs.spec.title]).toEqual(['medium', 'secret_write', 'Secret kube-system/bootstrap-token-ne7bxu created by admin']);
+  });
+});
+
+describe('the generic webhook with no config', () => {
+  it('recognises a Grafana alerting notification: one Observation per alert, at its startsAt', async () => {
+    const res = await proc.post('/ingest/webhook', fixtureText('webhook', 'grafana-alerting-webhook-two-alerts-firing.json'), { 'content-type': 'application/json' });
+    expect(res.status).toBe(200);
+    const obs = await waitFor('two webhook Observations in the file', () => {
+      const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
+      const webhook = [...new Map(lines.map((l) => JSON.parse(l) as Obs).filter((o) => o.spec.source === 'webhook').map((o) => [o.metadata.name, o])).values()];
+      return webhook.length === 2 ? webhook : undefined;
+    });
+    expect(obs.map((o) => [o.spec.title, o.spec.eventType, o.spec.detectedAt]).sort()).toEqual([
+      ['High CPU usage', 'high_cpu_usage', '2021-10-12T07:56:03.157Z'],
+      ['High memory usage', 'high_memory_usage', '2021-10-12T07:51:03.157Z'],
+    ]);
   });
 });
