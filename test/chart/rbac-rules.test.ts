@@ -8,7 +8,19 @@ import { CHART, chartValues, readText, type JsonObject } from './chart-files.ts'
 import { SCOPES, grantedRules, rbacRules } from './rbac-rules.ts';
 
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
-const CLUSTER_SCOPED = ['customresourcedefinitions', 'clusterpolicyreports', 'clusterreports', 'clusterconfigauditreports', 'namespaces', 'nodes', 'tokenreviews'];
+const CLUSTER_SCOPED = [
+  'customresourcedefinitions',
+  'clusterpolicyreports',
+  'clusterreports',
+  'clusterconfigauditreports',
+  'clustervulnerabilityreports',
+  'clusterrbacassessmentreports',
+  'clusterinfraassessmentreports',
+  'clustercompliancereports',
+  'namespaces',
+  'nodes',
+  'tokenreviews',
+];
 
 describe('rbac-rules.yaml', () => {
   it('has host, TokenReview and per-source lists, each in a known scope', () => {

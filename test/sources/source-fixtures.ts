@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
+import { readFixtureObjects } from '@zen-watcher/sdk/testing';
 import { createCrd, waitForCrdEstablished } from '../kube-api/target.ts';
 import type { ZenCluster } from '../harness/cluster.ts';
 import { waitFor } from '../harness/wait-for.ts';
@@ -30,12 +31,9 @@ export function fixtureLines(plugin: string, file: string): Json[] {
     .map((l) => JSON.parse(l) as Json);
 }
 
-/** Every object of a (multi-document) YAML or JSON fixture, `*List` wrappers unwrapped. */
+/** Every object of a (multi-document) YAML or JSON fixture, read as the plugins' own tests read it. */
 export function fixtureObjects(plugin: string, file: string): Json[] {
-  const text = fixtureText(plugin, file);
-  const values: unknown[] = file.endsWith('.json') ? [JSON.parse(text)] : parseAllDocuments(text).map((d) => d.toJS());
-  const unwrap = (v: Json): Json[] => (typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items) ? v.items.flatMap(unwrap) : [v]);
-  return values.filter((v): v is Json => v !== null && typeof v === 'object').flatMap(unwrap);
+  return readFixtureObjects(join(PLUGINS, plugin, 'test', 'fixtures', file), parseAllDocuments) as Json[];
 }
 
 /**

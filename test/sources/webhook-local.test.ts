@@ -102,6 +102,15 @@ describe('local mode: falco, audit and webhook from a config file', () => {
     expect(observations('audit').map((o) => o.status?.count)).toEqual([1, 1, 1, 1]);
   });
 
+  it('audit: repeats of one finding are counted on one Observation (six creates of one ConfigMap)', async () => {
+    const six = fixtureText('audit', 'events-ndjson-6-create-configmap-sensitive-values.jsonl');
+    expect(await post('audit', six, 'application/x-ndjson')).toMatchObject({ received: 6 });
+    const [obs] = await waitForCount('audit', (o) => o.spec.eventType === 'configmap_write', 6);
+    expect(summary(obs)).toEqual(['low', 'security', 'configmap_write', 'ConfigMap default/my-config created by minikube-user']);
+    expect(obs.status?.firstSeenAt).toBe('2018-10-26T09:51:20.713Z');
+    expect(observations('audit').filter((o) => o.spec.eventType === 'configmap_write')).toHaveLength(1);
+  });
+
   it('webhook: an Alertmanager group is one Observation per alert; firing again counts, resolved is ignored', async () => {
     const three = fixtureText('webhook', 'alertmanager-v4-compact-three-alerts-firing.json');
     expect(await post('webhook', three)).toMatchObject({ received: 3, created: 3 });

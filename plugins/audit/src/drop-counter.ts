@@ -4,9 +4,10 @@ const counters = new WeakMap<object, PluginCounter>();
 
 /**
  * Why an audit event produced no Observation: a stage that is not evaluated, no rule matched,
- * every matching rule ignores the user, or the event could not be mapped.
+ * every matching rule ignores the user, the request was reported already (a re-delivery, an
+ * exec session's second stage), or the event could not be mapped.
  */
-export type DropReason = 'stage' | 'no_matching_rule' | 'ignored_user' | 'error';
+export type DropReason = 'stage' | 'no_matching_rule' | 'ignored_user' | 'repeat_delivery' | 'error';
 
 /**
  * Tallies drops over one batch and adds them to `zenwatcher_plugin_dropped_total{reason}` at

@@ -9,16 +9,23 @@ import { definePlugin, type SourceEvent } from '@zen-watcher/sdk';
 import { AuditEventSchema } from './body.js';
 import { AuditConfigSchema } from './config.js';
 import { DropTally } from './drop-counter.js';
+import { RecentRequests } from './finding-key.js';
 import { mapAuditEvent } from './map-event.js';
 
 export { AuditConfigSchema, CONTROL_PLANE_USERS, type AuditConfig, type RuleName, type RuleSettings } from './config.js';
 export { AuditBodySchema, AuditEventSchema, AuditEventListSchema, type AuditEvent, type AuditEventList, type AuditBody } from './body.js';
 export { RULES } from './rules.js';
+export { findingKey, RecentRequests } from './finding-key.js';
+
+// The requests each running instance saw last (its ctx lives as long as the instance).
+const recent = new WeakMap<object, RecentRequests>();
 
 /**
  * The audit plugin. Only `ResponseComplete` and `Panic` events are evaluated (plus
  * `ResponseStarted` of exec/attach/port-forward, which is when a session opens); each rule that
- * matches yields one event keyed by `auditID` and rule.
+ * matches yields one event keyed by what the finding is (rule, user, verb, object, outcome), so
+ * repeats of one finding are counted on one Observation; a request seen already is not counted
+ * again.
  *
  * @example
  * ```ts
@@ -40,9 +47,11 @@ const audit = definePlugin({
   handle(items, ctx, req) {
     const drops = new DropTally();
     const events: SourceEvent[] = [];
+    let seen = recent.get(ctx);
+    if (!seen) recent.set(ctx, (seen = new RecentRequests()));
     for (const e of items) {
       try {
-        events.push(...mapAuditEvent(e, ctx.config, req.receivedAt, drops));
+        events.push(...mapAuditEvent(e, ctx.config, req.receivedAt, drops, seen));
       } catch (err) {
         // One odd event must not cost the other 399 of its batch.
         drops.add('error');

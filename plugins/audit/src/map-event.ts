@@ -4,6 +4,7 @@ import { detectedAtOf, prop, resourceOf, viewOf, type AuditView } from './audit-
 import type { AuditEvent } from './body.js';
 import type { AuditConfig } from './config.js';
 import type { DropTally } from './drop-counter.js';
+import { findingKey, type RecentRequests } from './finding-key.js';
 import { RULES, isEvaluated, type AuditRule, type RuleMatch } from './rules.js';
 import { userMatches } from './user-match.js';
 
@@ -66,11 +67,8 @@ function toEvent(v: AuditView, rule: AuditRule, m: RuleMatch, config: AuditConfi
     message: payloadLine(messageOf(v), 2048),
     detectedAt: detectedAtOf(v.event, receivedAt),
     details: { ...commonDetails(v, rule), ...m.details },
-    // auditID is unique per request; the rule keeps two findings of one request apart.
-    dedupKey: `audit|${rule.name}|${v.event.auditID}`,
-    // One request is one occurrence: a batch the API server re-sends after a failed delivery,
-    // or an exec seen at ResponseStarted and again at ResponseComplete, does not count twice.
-    count: 1,
+    // No `count`: every request is one more occurrence of its finding, counted by the host.
+    dedupKey: findingKey(v, rule),
   };
   const resource = resourceOf(v);
   if (resource) event.resource = resource;
@@ -79,15 +77,16 @@ function toEvent(v: AuditView, rule: AuditRule, m: RuleMatch, config: AuditConfi
 
 /**
  * Runs the enabled rules over one audit event and returns an event per matching rule. Events of
- * stages no rule looks at, and events no rule reports, are tallied in `drops`.
+ * stages no rule looks at, events no rule reports, and requests `seen` already reported under a
+ * rule (a re-delivery, an exec session's second stage) are tallied in `drops`.
  *
  * @example
  * ```ts
  * const drops = new DropTally();
- * const events = mapAuditEvent(auditEvent, ctx.config, req.receivedAt, drops);
+ * const events = mapAuditEvent(auditEvent, ctx.config, req.receivedAt, drops, seen);
  * ```
  */
-export function mapAuditEvent(e: AuditEvent, config: AuditConfig, receivedAt: string, drops: DropTally): SourceEvent[] {
+export function mapAuditEvent(e: AuditEvent, config: AuditConfig, receivedAt: string, drops: DropTally, seen?: RecentRequests): SourceEvent[] {
   if (!isEvaluated(e.stage, (e.objectRef?.resource ?? '').toLowerCase(), (e.objectRef?.subresource ?? '').toLowerCase())) {
     drops.add('stage');
     return [];
@@ -95,6 +94,7 @@ export function mapAuditEvent(e: AuditEvent, config: AuditConfig, receivedAt: st
   const v = viewOf(e);
   const out: SourceEvent[] = [];
   let ignored = false;
+  let repeated = false;
   for (const rule of RULES) {
     const settings = config.rules[rule.name];
     if (!settings.enabled || !rule.stages.has(e.stage)) continue;
@@ -105,8 +105,12 @@ export function mapAuditEvent(e: AuditEvent, config: AuditConfig, receivedAt: st
       ignored = true;
       continue;
     }
+    if (seen && !seen.firstTime(`${e.auditID}|${rule.name}`)) {
+      repeated = true;
+      continue;
+    }
     out.push(toEvent(v, rule, m, config, receivedAt));
   }
-  if (out.length === 0) drops.add(ignored ? 'ignored_user' : 'no_matching_rule');
+  if (out.length === 0) drops.add(repeated ? 'repeat_delivery' : ignored ? 'ignored_user' : 'no_matching_rule');
   return out;
 }

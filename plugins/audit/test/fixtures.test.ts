@@ -17,20 +17,29 @@ describe('audit fixtures', () => {
       title: 'exec into pod default/nginx-deployment-7998647bdf-phvq7 by minikube-user',
       resource: { apiVersion: 'v1', kind: 'Pod', name: 'nginx-deployment-7998647bdf-phvq7', namespace: 'default' },
       detectedAt: '2018-10-26T13:38:34.867Z',
-      dedupKey: 'audit|podExec|ca1ed9f4-7bf4-4c85-81a8-1b11253d1ba6',
-      count: 1,
+      // Rule, user, (impersonated user), verb, object, outcome: not the auditID.
+      dedupKey: 'audit|podExec|minikube-user||create|pods/exec||default|nginx-deployment-7998647bdf-phvq7|allowed',
     });
+    // No count: each request is one more occurrence, counted by the host.
+    expect(e.count).toBeUndefined();
     expect(e.details).toMatchObject({ command: 'bash', container: 'nginx1', user: { username: 'minikube-user' }, responseCode: 101 });
   });
 
-  it('reports the same exec session once more at ResponseComplete under the same key', async () => {
+  it('counts an exec session once, though it is reported at ResponseStarted and again at ResponseComplete', async () => {
     const started = fixtureJson('event-no-kind-request-exec-pod.json');
     const completed = { ...started, stage: 'ResponseComplete', stageTimestamp: '2018-10-26T13:48:00.000000Z' };
     const r = await runWebhook(audit, { body: [started, completed] });
-    expect(r.events).toHaveLength(2);
-    expect(r.events[0].dedupKey).toBe(r.events[1].dedupKey);
-    expect(r.events[1].detectedAt).toBe(r.events[0].detectedAt);
-    expect(r.events.map((e) => e.count)).toEqual([1, 1]);
+    expect(r.events).toHaveLength(1);
+    expect(r.events[0].details?.stage).toBe('ResponseStarted');
+    expect(r.metrics['dropped_total{reason="repeat_delivery"}']).toBe(1);
+  });
+
+  it('counts a second exec session of the same user into the same pod on the same finding', async () => {
+    const first = fixtureJson<Record<string, unknown>>('event-no-kind-request-exec-pod.json');
+    const second = { ...first, auditID: 'another-session', requestReceivedTimestamp: '2018-10-26T14:00:00.000000Z' };
+    const r = await runWebhook(audit, { body: [first, second] });
+    expect(r.events.map((e) => e.dedupKey)).toEqual([r.events[0].dedupKey, r.events[0].dedupKey]);
+    expect(r.events.map((e) => e.detectedAt)).toEqual(['2018-10-26T13:38:34.867Z', '2018-10-26T14:00:00.000Z']);
   });
 
   it('ClusterRoleBinding create (RequestResponse)', async () => {
@@ -64,7 +73,7 @@ describe('audit fixtures', () => {
       title: 'Secret kube-system/bootstrap-token-ne7bxu created by admin',
       resource: { apiVersion: 'v1', kind: 'Secret', name: 'bootstrap-token-ne7bxu', namespace: 'kube-system' },
       detectedAt: '2020-03-24T18:53:49.023Z',
-      dedupKey: 'audit|secretWrite|263db4e4-f0bb-41b4-913d-c03815f49be5',
+      dedupKey: 'audit|secretWrite|admin||create|secrets||kube-system|bootstrap-token-ne7bxu|allowed',
     });
     expect(r.events[0].details).toMatchObject({ userAgent: 'kubeadm/v1.16.2 (linux/amd64) kubernetes/c97fe50', sourceIPs: ['127.0.0.1'] });
   });
@@ -82,13 +91,17 @@ describe('audit fixtures', () => {
     });
   });
 
-  it('37 log-backend lines: only the eleven refused requests are findings', async () => {
+  it('37 log-backend lines: the eleven refused requests are nine findings, two of them twice', async () => {
     const r = await runWebhook(audit, { rawBody: fixture('events-ndjson-37-v1-audit2rbac-demo.jsonl'), contentType: 'application/x-ndjson' });
     expect(r.status).toBe(200);
     expect(r.invalid).toEqual([]);
     expect(r.events).toHaveLength(11);
     expect(new Set(r.events.map((e) => e.eventType))).toEqual(new Set(['access_denied']));
-    expect(new Set(r.events.map((e) => e.dedupKey)).size).toBe(11);
+    // bob (impersonated by system:admin) listed pods in default twice, and so did sa1.
+    const keys = r.events.map((e) => e.dedupKey);
+    expect(new Set(keys).size).toBe(9);
+    expect(keys.filter((k) => k === 'audit|denied|system:admin|bob|list|pods||default||403')).toHaveLength(2);
+    expect(keys.filter((k) => k === 'audit|denied|system:admin|system:serviceaccount:ns1:sa1|list|pods||default||403')).toHaveLength(2);
     expect(r.metrics['dropped_total{reason="no_matching_rule"}']).toBe(26);
     // Impersonated: the title names who the request acted as; v1 lines carry only `timestamp`.
     expect(r.events[0]).toMatchObject({
@@ -106,10 +119,13 @@ describe('audit fixtures', () => {
     expect(nodes?.title).toBe('Denied (403): system:serviceaccount:ns1:sa1 list nodes in all namespaces');
   });
 
-  it('6 ConfigMap writes: six findings on one object', async () => {
+  it('6 ConfigMap writes: one finding, six occurrences', async () => {
     const r = await runWebhook(audit, { rawBody: fixture('events-ndjson-6-create-configmap-sensitive-values.jsonl'), contentType: 'application/x-ndjson' });
+    // Six requests (six auditIDs) of one user creating one ConfigMap: what an operator calls
+    // one finding. The host counts the six occurrences on one Observation.
     expect(r.events).toHaveLength(6);
-    expect(new Set(r.events.map((e) => e.dedupKey)).size).toBe(6);
+    expect(new Set(r.events.map((e) => e.dedupKey))).toEqual(new Set(['audit|configMapWrite|minikube-user||create|configmaps||default|my-config|allowed']));
+    expect(r.events.every((e) => e.count === undefined)).toBe(true);
     for (const e of r.events) {
       expect(e).toMatchObject({
         severity: 'low',
@@ -162,7 +178,8 @@ describe('EventList batches', () => {
       return code === 403 || e.verb === 'create';
     }).length;
     expect(r.events).toHaveLength(cycles * 21 + restFindings);
-    expect(new Set(r.events.map((e) => e.dedupKey)).size).toBe(r.events.length);
+    // Every request is an occurrence; they are 14 findings: 4 singles, 9 refusals, 1 ConfigMap.
+    expect(new Set(r.events.map((e) => e.dedupKey)).size).toBe(14);
   });
 
   it('accepts an EventList of v1beta1 and a list with no kind at all', async () => {

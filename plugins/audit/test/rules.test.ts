@@ -116,11 +116,37 @@ describe('rules', () => {
     expect(r.events[0].dedupKey).not.toBe(r.events[1].dedupKey);
   });
 
-  it('the same request delivered twice is the same finding', async () => {
+  it('the same request delivered twice is one occurrence (a re-sent batch)', async () => {
     const e = ev({ verb: 'get', ...ref('secrets') });
     const r = await run([e, { ...e }]);
-    expect(r.events[0].dedupKey).toBe(r.events[1].dedupKey);
-    expect(r.events[0].dedupKey).toBe(`audit|secretRead|${e.auditID}`);
+    expect(r.events).toHaveLength(1);
+    expect(r.events[0].dedupKey).toBe('audit|secretRead|alice||get|secrets||shop|x|allowed');
+    expect(r.metrics['dropped_total{reason="repeat_delivery"}']).toBe(1);
+  });
+
+  it.each([
+    ['another rule', { verb: 'delete', ...ref('pods') }, { verb: 'delete', ...ref('pods'), user: { username: 'system:anonymous' } }],
+    ['another user', { verb: 'get', ...ref('secrets') }, { verb: 'get', ...ref('secrets'), user: { username: 'bob' } }],
+    ['an impersonated user', { verb: 'get', ...ref('secrets') }, { verb: 'get', ...ref('secrets'), impersonatedUser: { username: 'bob' } }],
+    ['another verb', { verb: 'get', ...ref('secrets') }, { verb: 'list', ...ref('secrets') }],
+    ['another object', { verb: 'get', ...ref('secrets') }, { verb: 'get', objectRef: { resource: 'secrets', namespace: 'shop', name: 'y', apiVersion: 'v1' } }],
+    ['another namespace', { verb: 'get', ...ref('secrets') }, { verb: 'get', objectRef: { resource: 'secrets', namespace: 'other', name: 'x', apiVersion: 'v1' } }],
+    ['another outcome', { verb: 'get', ...ref('secrets'), responseStatus: { code: 403 } }, { verb: 'get', ...ref('secrets'), responseStatus: { code: 401 } }],
+  ])('keeps two findings apart that differ in %s', async (_what, a, b) => {
+    const r = await run([ev(a), ev(b)]);
+    const keys = new Set(r.events.map((e) => e.dedupKey));
+    expect(keys.size).toBe(r.events.length);
+    expect(r.events.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps one finding for repeats that differ only in auditID, time, source IP and user agent', async () => {
+    const a = ev({ verb: 'update', objectRef: { resource: 'rolebindings', apiGroup: 'rbac.authorization.k8s.io', apiVersion: 'v1', namespace: 'shop', name: 'web' } });
+    const b = { ...a, auditID: 'other', requestReceivedTimestamp: '2026-11-26T06:00:30.000Z', sourceIPs: ['10.0.0.9'], userAgent: 'kubectl/v1.31' };
+    const r = await run([a, b]);
+    expect(r.events.map((e) => e.dedupKey)).toEqual([
+      'audit|rbacChange|alice||update|rolebindings|rbac.authorization.k8s.io|shop|web|allowed',
+      'audit|rbacChange|alice||update|rolebindings|rbac.authorization.k8s.io|shop|web|allowed',
+    ]);
   });
 
   it('only evaluates ResponseComplete and Panic (and ResponseStarted of exec)', async () => {

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import type { WatchedResource } from '@zen-watcher/sdk';
+import { CHECK_SEVERITY } from '@zen-watcher/sdk/helpers';
 
 // Built fresh at each use: typebox needs a mutable tuple to infer the union's static type.
 const severityType = (options: { default?: string; description?: string } = {}) =>
@@ -44,13 +45,14 @@ export const ConfigMapConfig = Type.Object(
     }),
     kubeBenchSeverity: Type.Object(
       {
-        scored: Severity('high', 'A failed scored (automated) check.'),
-        notScored: Severity('medium', 'A failed check that is not scored (manual).'),
-        warn: Severity('low', 'A WARN result (with includeWarn).'),
+        // The defaults are the sdk's one scale, so kyverno rates a kube-bench FAIL the same.
+        scored: Severity(CHECK_SEVERITY.failScored, 'A failed scored (automated) check.'),
+        notScored: Severity(CHECK_SEVERITY.fail, 'A failed check that is not scored (manual).'),
+        warn: Severity(CHECK_SEVERITY.warn, 'A WARN result (with includeWarn).'),
       },
-      { default: {}, additionalProperties: false },
+      { default: {}, additionalProperties: false, description: "Severity of kube-bench results, which carry none; the defaults are the shared scale's (@zen-watcher/sdk/helpers)." },
     ),
-    checkovSeverity: Severity('medium', 'Severity of a failed Checkov check that carries none (open-source Checkov leaves it null).'),
+    checkovSeverity: Severity(CHECK_SEVERITY.fail, 'Severity of a failed Checkov check that carries none (open-source Checkov leaves it null).'),
     severityOverrides: Type.Record(Type.String(), severityType(), {
       default: {},
       description: 'Severity by check: kube-bench test number ("1.2.1") or Checkov check id ("CKV_K8S_20").',

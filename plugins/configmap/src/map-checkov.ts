@@ -1,5 +1,5 @@
-import { SEVERITIES, type ResourceRef, type Severity, type SourceEvent } from '@zen-watcher/sdk';
-import { asList, asNumber, asRecord, asText, clip, compact, dedupKey, detail, type Tally, TEXT, title } from '@zen-watcher/sdk/helpers';
+import type { ResourceRef, Severity, SourceEvent } from '@zen-watcher/sdk';
+import { asList, asNumber, asRecord, asText, clip, compact, dedupKey, detail, severityOfWord, type Tally, TEXT, title } from '@zen-watcher/sdk/helpers';
 import type { ConfigMapConfig } from './config.js';
 import type { ScanOrigin } from './scan-payload.js';
 
@@ -44,8 +44,7 @@ export function checkovKey(checkType: string | undefined, checkId: string, resou
 function severityOf(checkId: string, raw: unknown, config: ConfigMapConfig): Severity {
   const override = config.severityOverrides[checkId];
   if (override) return override;
-  const lower = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
-  return lower && (SEVERITIES as readonly string[]).includes(lower) ? (lower as Severity) : config.checkovSeverity;
+  return severityOfWord(raw) ?? config.checkovSeverity;
 }
 
 function mapCheck(item: unknown, checkType: string | undefined, origin: ScanOrigin, config: ConfigMapConfig, tally: Tally): SourceEvent | undefined {

@@ -89,7 +89,9 @@ describe('configmap: Checkov', () => {
     [{}, 'CRITICAL', 'critical'],
     [{}, 'low', 'low'],
     [{}, null, 'medium'],
-    [{}, 'SEVERE', 'medium'],
+    // Words of the shared scale; anything else is checkovSeverity.
+    [{}, 'SEVERE', 'high'],
+    [{}, 'bogus', 'medium'],
     [{ checkovSeverity: 'high' }, undefined, 'high'],
     [{ severityOverrides: { CKV_K8S_20: 'critical' } }, 'LOW', 'critical'],
   ])('with config %j a check of severity %j is %s', async (config, severity, expected) => {

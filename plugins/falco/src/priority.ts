@@ -1,4 +1,5 @@
 import type { Severity } from '@zen-watcher/sdk';
+import { severityOfWord } from '@zen-watcher/sdk/helpers';
 
 /**
  * Falco's eight priorities, most severe first (the syslog levels).
@@ -20,16 +21,6 @@ export const PRIORITIES = ['emergency', 'alert', 'critical', 'error', 'warning',
  */
 export type Priority = (typeof PRIORITIES)[number];
 
-const SEVERITY: ReadonlyMap<Priority, Severity> = new Map<Priority, Severity>([
-  ['emergency', 'critical'],
-  ['alert', 'critical'],
-  ['critical', 'critical'],
-  ['error', 'high'],
-  ['warning', 'medium'],
-  ['notice', 'low'],
-  ['informational', 'info'],
-  ['debug', 'info'],
-]);
 
 // Short syslog spellings that Falco's own parser (and falcosidekick's) accept as well.
 const ALIASES: ReadonlyMap<string, Priority> = new Map<string, Priority>([
@@ -56,7 +47,9 @@ export function parsePriority(raw: string): Priority | undefined {
 }
 
 /**
- * The common-scale severity of a priority.
+ * The severity of a priority on the sdk's one scale, which reads Falco's syslog levels as it
+ * reads every tool's words: emergency, alert, critical → critical; error → high; warning →
+ * medium; notice → low; informational, debug → info.
  *
  * @example
  * ```ts
@@ -64,7 +57,7 @@ export function parsePriority(raw: string): Priority | undefined {
  * ```
  */
 export function severityOf(p: Priority): Severity {
-  return SEVERITY.get(p) ?? 'info';
+  return severityOfWord(p) ?? 'info';
 }
 
 /**

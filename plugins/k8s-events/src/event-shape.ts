@@ -29,16 +29,24 @@ export interface EventView {
   action?: string;
 }
 
+/**
+ * Reads an object reference. A reference with a kind names that object (its name may be missing:
+ * the API server accepts a Job or Node reference without one, and recorders write them for objects
+ * not created yet); one with only a namespace is about the namespace. Without kind and namespace
+ * (or without a kind and with a name alone) it names nothing.
+ */
 function readObjectRef(value: unknown): (ResourceRef & { fieldPath?: string }) | undefined {
   const ref = asRecord(value);
   const kind = asText(ref?.kind);
   const name = asText(ref?.name);
-  if (!ref || !kind || !name) return undefined;
+  const namespace = asText(ref?.namespace);
+  if (!ref) return undefined;
+  if (!kind) return namespace && !name ? { apiVersion: 'v1', kind: 'Namespace', name: namespace.slice(0, 253) } : undefined;
   return compact({
     apiVersion: asText(ref.apiVersion)?.slice(0, 253),
     kind: kind.slice(0, 253),
-    name: name.slice(0, 253),
-    namespace: asText(ref.namespace)?.slice(0, 63),
+    name: name?.slice(0, 253),
+    namespace: namespace?.slice(0, 63),
     uid: asText(ref.uid)?.slice(0, 64),
     fieldPath: asText(ref.fieldPath)?.slice(0, 253),
   });

@@ -7,7 +7,8 @@ import { readEvent } from './event-shape.js';
 
 /**
  * Maps one Kubernetes Event (core `v1` or `events.k8s.io/v1`) to at most one event: Warning
- * events that pass the reason and kind filters, classified by the rules. The SourceEvent's
+ * events that pass the reason and kind filters, classified by the rules. An event about an
+ * object without a name (a kind and a namespace) is a finding on that kind in that namespace. The SourceEvent's
  * `count` is the Event's total count, so the host raises the Observation's count to it rather
  * than counting every update. Malformed objects are skipped and counted; this never throws.
  *
@@ -24,6 +25,13 @@ export function mapEvent(obj: unknown, config: K8sEventsConfig, tally: Tally): S
   }
   const view = readEvent(root);
   const where = { event: `${view.namespace ?? ''}/${view.name ?? ''}` };
+  // The type first: a Normal event is no finding whatever its shape, and must not be counted as
+  // malformed. (The watch asks the API server for type=Warning; this holds for a host, or a
+  // test, that delivers other events anyway.)
+  if (view.type !== 'Warning') {
+    tally.filter('not_warning');
+    return [];
+  }
   const reason = view.reason;
   if (!reason) {
     tally.skip('missing_reason', where);
@@ -31,12 +39,6 @@ export function mapEvent(obj: unknown, config: K8sEventsConfig, tally: Tally): S
   }
   if (!view.regarding) {
     tally.skip('missing_involved_object', where);
-    return [];
-  }
-  // The watch asks the API server for type=Warning; this holds for a host (or a test) that
-  // delivers other events anyway.
-  if (view.type !== 'Warning') {
-    tally.filter('not_warning');
     return [];
   }
   const compiled = compileRules(config);

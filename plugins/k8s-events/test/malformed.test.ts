@@ -15,7 +15,8 @@ describe('k8s-events on malformed objects', () => {
     ['an empty reason', event({ reason: '  ' }), 'missing_reason'],
     ['no involved object', event({ involvedObject: undefined }), 'missing_involved_object'],
     ['an involved object of the wrong type', event({ involvedObject: 'Pod/web-0' }), 'missing_involved_object'],
-    ['an involved object without a name', event({ involvedObject: { kind: 'Pod' } }), 'missing_involved_object'],
+    ['an involved object with a name but no kind', event({ involvedObject: { name: 'web-0', namespace: 'shop' } }), 'missing_involved_object'],
+    ['an empty involved object', event({ involvedObject: {} }), 'missing_involved_object'],
     ['events.k8s.io without regarding', { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: {}, type: 'Warning', reason: 'BackOff', note: 'x', involvedObject }, 'missing_involved_object'],
   ])('skips %s with a counted reason', async (_what, object, reason) => {
     const r = await runInformer(k8sEvents, { events: [{ type: 'add', object: object as KubeObject }] });

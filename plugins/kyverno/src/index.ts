@@ -14,9 +14,12 @@ import { reportFindings } from '@zen-watcher/sdk/helpers';
 import { KyvernoConfig, watchedReports } from './config.js';
 import { mapReport } from './map-report.js';
 
-export { KyvernoConfig, watchedReports } from './config.js';
+export { KyvernoConfig, REPORT_APIS, watchedReports, type ReportApi } from './config.js';
 export { mapReport, resultKey } from './map-report.js';
-export { RESULTS, type PolicyResult } from './result-mapping.js';
+export { RESULTS, resultValueOf, type PolicyResult } from './result-mapping.js';
+export { checkIdOf, identityOf, isIdentifying } from './result-identity.js';
+export { resultSubjects, selectorText, type ResultSubject } from './result-subject.js';
+export { protoTime } from './event-time.js';
 
 /**
  * The kyverno source: an informer on the policy report resources of the APIs in
@@ -34,7 +37,7 @@ export { RESULTS, type PolicyResult } from './result-mapping.js';
 const kyverno = definePlugin({
   name: 'kyverno',
   kind: 'informer',
-  description: 'Policy reports (wgpolicyk8s.io PolicyReport/ClusterPolicyReport, openreports.io Report/ClusterReport)',
+  description: 'Policy reports (wgpolicyk8s.io and reports.x-k8s.io PolicyReport/ClusterPolicyReport, openreports.io Report/ClusterReport)',
   semantics: 'state',
   config: KyvernoConfig,
   resources: (config) => watchedReports(config),

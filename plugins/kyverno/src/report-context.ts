@@ -1,5 +1,5 @@
 import type { ResourceRef } from '@zen-watcher/sdk';
-import { asList, asRecord, asText, compact, eventTime, type Tally } from '@zen-watcher/sdk/helpers';
+import { asRecord, asText, compact, eventTime, type Tally } from '@zen-watcher/sdk/helpers';
 
 /** Report kinds this plugin reads; the namespaced ones say where their results' objects live. */
 const KINDS: Record<string, { namespaced: boolean }> = {
@@ -11,9 +11,6 @@ const KINDS: Record<string, { namespaced: boolean }> = {
 
 /** Labels policy engines put on their reports to say who wrote them. */
 const ENGINE_LABELS = ['app.kubernetes.io/managed-by', 'policy.kubernetes.io/engine', 'wgpolicyk8s.io/engine'];
-
-/** Most resources taken from one result's `resources` list. */
-const MAX_RESOURCES_PER_RESULT = 100;
 
 /**
  * What the results of one report share.
@@ -83,33 +80,4 @@ export function readReportContext(root: Record<string, unknown>, tally: Tally): 
     source: asText(root.source) ?? engine,
     createdAt: eventTime(meta.creationTimestamp),
   });
-}
-
-/**
- * The objects one result is about: its own `resources` (one event each, at most 100), else the
- * report's `scope`, else the report itself (wg-policy samples such as CIS benchmarks name no
- * resource). Entries without kind or name are skipped and counted.
- *
- * @example
- * ```ts
- * for (const resource of resultResources(result, context, tally)) { ... }
- * ```
- */
-export function resultResources(result: Record<string, unknown>, context: ReportContext, tally: Tally): ResourceRef[] {
-  const defaultNamespace = context.namespaced ? context.report.namespace : undefined;
-  const list = asList(result.resources);
-  if (list === 'invalid') tally.skip('invalid_resources', { report: context.report });
-  else if (list.length > 0) {
-    const refs: ResourceRef[] = [];
-    for (const entry of list.slice(0, MAX_RESOURCES_PER_RESULT)) {
-      const ref = readRef(entry, defaultNamespace);
-      if (ref) refs.push(ref);
-      else tally.skip('invalid_resource', { report: context.report });
-    }
-    if (list.length > MAX_RESOURCES_PER_RESULT) tally.skip('too_many_resources', { report: context.report }, list.length - MAX_RESOURCES_PER_RESULT);
-    if (refs.length > 0) return refs;
-  }
-  if (context.scope) return [context.scope];
-  const { apiVersion, kind, name, namespace } = context.report;
-  return name && kind ? [compact({ apiVersion, kind, name, namespace })] : [];
 }

@@ -1,4 +1,5 @@
-import { SEVERITIES, type Category, type Severity } from '@zen-watcher/sdk';
+import type { Category, Severity } from '@zen-watcher/sdk';
+import { severityOfCheck, severityOfWord } from '@zen-watcher/sdk/helpers';
 import type { KyvernoConfig } from './config.js';
 
 /**
@@ -51,24 +52,34 @@ export function readResult(value: unknown): PolicyResult | undefined {
   return (RESULTS as readonly string[]).includes(lower) ? (lower as PolicyResult) : undefined;
 }
 
-function readSeverity(value: unknown): Severity | undefined {
-  if (typeof value !== 'string') return undefined;
-  const lower = value.trim().toLowerCase();
-  return (SEVERITIES as readonly string[]).includes(lower) ? (lower as Severity) : undefined;
+/**
+ * The value of a result: `result`, or `status` where `wgpolicyk8s.io/v1alpha1` writers (Kyverno
+ * before 1.5, its CLI) put it. A v1alpha1 `status` that is not one of the five values
+ * (`completed`, `planned`: the policy's implementation readiness in one draft) is no result.
+ *
+ * @example
+ * ```ts
+ * resultValueOf({ status: 'fail' }); // 'fail'
+ * ```
+ */
+export function resultValueOf(result: Record<string, unknown>): PolicyResult | undefined {
+  return readResult(result.result) ?? readResult(result.status);
 }
 
 /**
- * The severity of a result. For `fail`, `warn` and `error`: its own `severity` (the policy's
- * declared severity, on the common scale), else `properties.severity` (where the Falco and
- * other adapters put it), else the configured severity for the result value. `pass` and `skip`
- * always take the configured severity: a passing check of a high-severity policy is not a
- * high-severity finding.
+ * The severity of a result, on the sdk's one scale. For `fail`, `warn` and `error`: its own
+ * `severity` (the policy's declared severity), else `properties.severity` (where the Falco and
+ * other adapters put it), else `severityByResult` when configured, else the scale's rating of a
+ * check that declares none: a scored failure is high (a kube-bench FAIL is high here as in the
+ * configmap source), an unscored one and an error medium, a warning low. `pass` and `skip` are
+ * `info` (or `severityByResult`): a passing check of a high-severity policy is no finding.
  *
  * @example
  * ```ts
  * resultSeverity({ severity: 'high' }, undefined, 'fail', config); // 'high'
- * resultSeverity({ severity: 'high' }, undefined, 'pass', config); // 'info' (default)
- * resultSeverity({}, undefined, 'warn', config);                   // 'low' (default)
+ * resultSeverity({ severity: 'high' }, undefined, 'pass', config); // 'info'
+ * resultSeverity({ scored: true }, undefined, 'fail', config);     // 'high'
+ * resultSeverity({}, undefined, 'warn', config);                   // 'low'
  * ```
  */
 export function resultSeverity(
@@ -77,8 +88,9 @@ export function resultSeverity(
   value: PolicyResult,
   config: Pick<KyvernoConfig, 'severityByResult'>,
 ): Severity {
-  if (value === 'pass' || value === 'skip') return config.severityByResult[value];
-  return readSeverity(result.severity) ?? readSeverity(properties?.severity) ?? config.severityByResult[value];
+  const configured = config.severityByResult[value];
+  if (value === 'pass' || value === 'skip') return configured ?? severityOfCheck(value);
+  return severityOfWord(result.severity) ?? severityOfWord(properties?.severity) ?? configured ?? severityOfCheck(value, result.scored === true);
 }
 
 function containsAny(text: string | undefined, needles: readonly string[]): boolean {

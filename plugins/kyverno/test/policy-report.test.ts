@@ -38,7 +38,8 @@ describe('kyverno fixtures (default config: fail results only)', () => {
       file: 'openreports-reportlist-kyverno-background-scan.yaml',
       events: [
         [
-          'medium',
+          // No severity of its own, scored: a scored failure is high on the shared scale.
+          'high',
           'compliance',
           'policy_violation',
           'Policy default/require-app-label rule check-app-label failed',
@@ -58,7 +59,8 @@ describe('kyverno fixtures (default config: fail results only)', () => {
           'Policy Change thread namespace failed',
           { apiVersion: 'v1', kind: 'Pod', name: 'a-pod', namespace: 'my-namespace' },
           undefined,
-          'falco-agent|Change thread namespace||fail|my-namespace/Pod/a-pod',
+          // The alert's process and path tell it from another alert of the rule on the pod.
+          'falco-agent|Change thread namespace||fail|my-namespace/Pod/a-pod|evt.arg.path=/bin/directory-created-by-event-generator,proc.cmdline=event-generator run --loop ^syscall',
         ],
         [
           'medium',
@@ -67,7 +69,7 @@ describe('kyverno fixtures (default config: fail results only)', () => {
           'Policy audit failed',
           { apiVersion: 'wgpolicyk8s.io/v1alpha2', kind: 'ClusterPolicyReport', name: 'falco-alerts-policy' },
           undefined,
-          'falco-agent|audit||fail|/ClusterPolicyReport/falco-alerts-policy',
+          'falco-agent|audit||fail|/ClusterPolicyReport/falco-alerts-policy|resp=200,target=kubernetes/endpoints,uri=/api/v1/namespaces/default/endpoints/kubernetes,user=username,verb=create',
         ],
       ],
     },
@@ -75,13 +77,13 @@ describe('kyverno fixtures (default config: fail results only)', () => {
       file: 'openreports-report-v1alpha1-sample-cis-k8s.yaml',
       events: [
         [
-          'medium',
+          'high',
           'compliance',
           'policy_violation',
-          'Policy api-server:basic-auth-file failed',
+          '1.2.2 failed: ensure that --basic-auth-file argument is not set',
           { apiVersion: 'openreports.io/v1alpha1', kind: 'Report', name: 'sample-cis-bench-api-server' },
           undefined,
-          'kube-bench-adapter|api-server:basic-auth-file||fail|/Report/sample-cis-bench-api-server',
+          'kube-bench-adapter|api-server:basic-auth-file||fail|/Report/sample-cis-bench-api-server|category=API Server,index=1.2.2',
         ],
       ],
     },
@@ -89,13 +91,13 @@ describe('kyverno fixtures (default config: fail results only)', () => {
       file: 'policyreport-v1alpha2-wg-sample-cis-k8s.yaml',
       events: [
         [
-          'medium',
+          'high',
           'compliance',
           'policy_violation',
-          'Policy api-server:basic-auth-file failed',
+          '1.2.2 failed: ensure that --basic-auth-file argument is not set',
           { apiVersion: 'wgpolicyk8s.io/v1alpha2', kind: 'PolicyReport', name: 'sample-cis-bench-api-server' },
           undefined,
-          'kube-cis|api-server:basic-auth-file||fail|/PolicyReport/sample-cis-bench-api-server',
+          'kube-cis|api-server:basic-auth-file||fail|/PolicyReport/sample-cis-bench-api-server|category=API Server,index=1.2.2',
         ],
       ],
     },
@@ -109,7 +111,7 @@ describe('kyverno fixtures (default config: fail results only)', () => {
           'Policy xccdf_org.ssgproject.content_rule_audit_rules_etc_group_open failed',
           { apiVersion: 'wgpolicyk8s.io/v1alpha2', kind: 'PolicyReport', name: 'sample-fedramp-compliance-operator' },
           undefined,
-          'openshift-compliance-operator|xccdf_org.ssgproject.content_rule_audit_rules_etc_group_open||fail|/PolicyReport/sample-fedramp-compliance-operator',
+          'openshift-compliance-operator|xccdf_org.ssgproject.content_rule_audit_rules_etc_group_open||fail|/PolicyReport/sample-fedramp-compliance-operator|scan=workers-scan,suite=fedramp-moderate',
         ],
       ],
     },
@@ -134,7 +136,7 @@ describe('kyverno fixtures (default config: fail results only)', () => {
         'Policy generate-configmap passed',
         { apiVersion: 'v1', kind: 'Namespace', name: 'production' },
         undefined,
-        'KyvernoGeneratingPolicy|generate-configmap|generate-configmap|pass|/Namespace/production',
+        'KyvernoGeneratingPolicy|generate-configmap|generate-configmap|pass|/Namespace/production|generated-resources=/v1, Kind=ConfigMap Name=zk-kafka-address Namespace=production',
       ],
       [
         'info',
@@ -143,7 +145,7 @@ describe('kyverno fixtures (default config: fail results only)', () => {
         'Policy generate-configmap skipped',
         { apiVersion: 'v1', kind: 'Namespace', name: 'testing' },
         undefined,
-        'KyvernoGeneratingPolicy|generate-configmap|generate-configmap|skip|/Namespace/testing',
+        'KyvernoGeneratingPolicy|generate-configmap|generate-configmap|skip|/Namespace/testing|exceptions=exclude-namespace-by-name',
       ],
     ]);
     // The skip result has no message; the ClusterPolicyReport no name.
@@ -174,8 +176,8 @@ describe('kyverno fixtures (default config: fail results only)', () => {
   it('maps warn results of the CIS sample with warn selected, keeping scored and properties', async () => {
     const r = await runInformer(kyverno, { config: { results: ['warn'] }, events: [add(loadObject('policyreport-v1alpha2-wg-sample-cis-k8s.yaml'))] });
     expect(r.events.map((e) => [e.severity, e.eventType, e.title])).toEqual([
-      ['low', 'policy_warning', 'Policy api-server:anonymous-auth warned'],
-      ['low', 'policy_warning', 'Policy api-server:token-auth-file warned'],
+      ['low', 'policy_warning', '1.2.2 warned: ensure that --anonymous-auth argument is set to false'],
+      ['low', 'policy_warning', '1.2.2 warned: ensure that --token-auth-file argument is not set'],
     ]);
     expect(r.events[1].details).toMatchObject({ scored: false, properties: { category: 'API Server', index: '1.2.2' } });
   });

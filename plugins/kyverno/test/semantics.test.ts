@@ -18,6 +18,8 @@ describe('kyverno dedup keys', () => {
     rescan.metadata!.uid = '11111111-1111-1111-1111-111111111111';
     failOf(rescan).timestamp = { seconds: 1701900000, nanos: 5 };
     failOf(rescan).message = 'validation error: host namespaces are not allowed';
+    // How Kyverno found it is no part of what it found.
+    failOf(rescan).properties = { process: 'admission review' };
     const r = await runInformer(kyverno, { events: [add(podReport()), add(rescan)] });
     expect(r.events).toHaveLength(2);
     expect(r.events[0].dedupKey).toBe(r.events[1].dedupKey);
@@ -31,6 +33,8 @@ describe('kyverno dedup keys', () => {
     ['another namespace', (o: KubeObject) => ((o.scope as Result).namespace = 'default')],
     ['another result value', (o: KubeObject) => (failOf(o).result = 'warn')],
     ['another source', (o: KubeObject) => (failOf(o).source = 'kyverno-json')],
+    ['another identifying property', (o: KubeObject) => (failOf(o).properties = { index: '1.2.3' })],
+    ['a subject named by a selector', (o: KubeObject) => (failOf(o).resourceSelector = { matchLabels: { app: 'web' } })],
   ])('differ for %s', async (_what, change) => {
     const other = podReport();
     change(other);

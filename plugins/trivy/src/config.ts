@@ -5,7 +5,9 @@ const GROUP = 'aquasecurity.github.io';
 const VERSION = 'v1alpha1';
 
 /**
- * The Trivy Operator report kinds this plugin reads, by the name used in `config.reports`.
+ * The Trivy Operator report kinds this plugin reads, by the name used in `config.reports`:
+ * every kind that carries findings. (SbomReport and ClusterSbomReport list components, not
+ * findings; their vulnerabilities arrive as (Cluster)VulnerabilityReports.)
  *
  * @example
  * ```ts
@@ -14,16 +16,17 @@ const VERSION = 'v1alpha1';
  */
 export const REPORT_RESOURCES = {
   vulnerability: { group: GROUP, version: VERSION, plural: 'vulnerabilityreports', kind: 'VulnerabilityReport' },
+  clustervulnerability: { group: GROUP, version: VERSION, plural: 'clustervulnerabilityreports', kind: 'ClusterVulnerabilityReport', namespaced: false },
   configaudit: { group: GROUP, version: VERSION, plural: 'configauditreports', kind: 'ConfigAuditReport' },
-  clusterconfigaudit: {
-    group: GROUP,
-    version: VERSION,
-    plural: 'clusterconfigauditreports',
-    kind: 'ClusterConfigAuditReport',
-    namespaced: false,
-  },
+  clusterconfigaudit: { group: GROUP, version: VERSION, plural: 'clusterconfigauditreports', kind: 'ClusterConfigAuditReport', namespaced: false },
   exposedsecret: { group: GROUP, version: VERSION, plural: 'exposedsecretreports', kind: 'ExposedSecretReport' },
+  rbacassessment: { group: GROUP, version: VERSION, plural: 'rbacassessmentreports', kind: 'RbacAssessmentReport' },
+  clusterrbacassessment: { group: GROUP, version: VERSION, plural: 'clusterrbacassessmentreports', kind: 'ClusterRbacAssessmentReport', namespaced: false },
+  infraassessment: { group: GROUP, version: VERSION, plural: 'infraassessmentreports', kind: 'InfraAssessmentReport' },
+  clusterinfraassessment: { group: GROUP, version: VERSION, plural: 'clusterinfraassessmentreports', kind: 'ClusterInfraAssessmentReport', namespaced: false },
+  clustercompliance: { group: GROUP, version: VERSION, plural: 'clustercompliancereports', kind: 'ClusterComplianceReport', namespaced: false },
 } as const satisfies Record<string, WatchedResource>;
+
 
 /**
  * A name of {@link REPORT_RESOURCES}.
@@ -51,18 +54,31 @@ const Severity = (fallback: string, description: string) =>
  */
 export const TrivyConfig = Type.Object(
   {
+    // Spelled out (not mapped from REPORT_RESOURCES) so typebox infers the union of names.
     reports: Type.Array(
-      Type.Union([Type.Literal('vulnerability'), Type.Literal('configaudit'), Type.Literal('clusterconfigaudit'), Type.Literal('exposedsecret')]),
+      Type.Union([
+        Type.Literal('vulnerability'),
+        Type.Literal('clustervulnerability'),
+        Type.Literal('configaudit'),
+        Type.Literal('clusterconfigaudit'),
+        Type.Literal('exposedsecret'),
+        Type.Literal('rbacassessment'),
+        Type.Literal('clusterrbacassessment'),
+        Type.Literal('infraassessment'),
+        Type.Literal('clusterinfraassessment'),
+        Type.Literal('clustercompliance'),
+      ]),
       {
-        default: ['vulnerability', 'configaudit', 'exposedsecret'],
-        minItems: 1,
-        uniqueItems: true,
-        description: 'Which Trivy Operator reports to watch; each needs list/watch on its resource.',
+      default: ['vulnerability', 'configaudit', 'exposedsecret'],
+      minItems: 1,
+      uniqueItems: true,
+      description:
+        'Which Trivy Operator reports to watch: vulnerability, clustervulnerability, configaudit, clusterconfigaudit, exposedsecret, rbacassessment, clusterrbacassessment, infraassessment, clusterinfraassessment, clustercompliance. Each needs list/watch on its resource (and its CRD installed).',
       },
     ),
     minSeverity: Severity(
       'medium',
-      'Least severe finding reported (Trivy UNKNOWN counts as info). Applies to vulnerabilities, failed config checks and secrets.',
+      'Least severe finding reported (Trivy UNKNOWN counts as info). Applies to vulnerabilities, failed checks, secrets and failed compliance controls.',
     ),
     ignoreUnfixed: Type.Boolean({
       default: false,

@@ -1,6 +1,6 @@
 /**
- * @zen-watcher/plugin-trivy — Trivy Operator reports (vulnerabilities, failed configuration
- * checks, exposed secrets) as Observations.
+ * @zen-watcher/plugin-trivy — Trivy Operator reports (vulnerabilities, failed configuration,
+ * RBAC and infra checks, exposed secrets, failed compliance controls) as Observations.
  *
  * @example
  * ```ts
@@ -9,16 +9,30 @@
  * ```
  * @packageDocumentation
  */
-import { definePlugin } from '@zen-watcher/sdk';
+import { definePlugin, type PluginContext } from '@zen-watcher/sdk';
 import { reportFindings } from '@zen-watcher/sdk/helpers';
 import { TrivyConfig, watchedReports } from './config.js';
 import { mapReport } from './map-report.js';
 
 export { TrivyConfig, REPORT_RESOURCES, watchedReports, type ReportName } from './config.js';
-export { mapReport } from './map-report.js';
+export { mapReport, type MapOptions } from './map-report.js';
 export { vulnerabilityKey } from './map-vulnerabilities.js';
-export { configAuditKey } from './map-config-audit.js';
+export { CHECK_FLAVORS, configAuditKey, type CheckFlavor } from './map-config-audit.js';
 export { exposedSecretKey } from './map-exposed-secrets.js';
+export { complianceKey } from './map-compliance.js';
+export { trivySeverity } from './severity.js';
+
+// Kinds already warned about, per running instance: one warn line per kind, not per object.
+const warned = new WeakMap<object, Set<string>>();
+
+function warnOnce(ctx: PluginContext<unknown>, kind: string | undefined, name: string | undefined): void {
+  let kinds = warned.get(ctx);
+  if (!kinds) warned.set(ctx, (kinds = new Set()));
+  const label = kind ?? '(no kind)';
+  if (kinds.has(label)) return;
+  kinds.add(label);
+  ctx.log.warn({ kind: label, name }, `trivy source does not map ${label} reports; they are counted as skipped_total{reason="unsupported_kind"}`);
+}
 
 /**
  * The trivy source: an informer on the Trivy Operator's report resources selected by
@@ -37,13 +51,14 @@ export { exposedSecretKey } from './map-exposed-secrets.js';
 const trivy = definePlugin({
   name: 'trivy',
   kind: 'informer',
-  description: 'Trivy Operator VulnerabilityReports, ConfigAuditReports and ExposedSecretReports',
+  description: 'Trivy Operator reports: vulnerabilities, config audits, exposed secrets, RBAC and infra assessments, compliance (and their Cluster kinds)',
   semantics: 'state',
   config: TrivyConfig,
   resources: (config) => watchedReports(config),
   onEvent(type, obj, ctx) {
     // A scan rewrites the whole object: on update only what it did not list before is new.
-    return reportFindings(type, obj, ctx, { map: (o, tally) => mapReport(o, ctx.config, tally), max: ctx.config.maxFindingsPerReport, limitKey: 'maxFindingsPerReport', what: 'report' });
+    const onUnsupportedKind = (kind: string | undefined, name: string | undefined) => warnOnce(ctx, kind, name);
+    return reportFindings(type, obj, ctx, { map: (o, tally) => mapReport(o, ctx.config, tally, { onUnsupportedKind }), max: ctx.config.maxFindingsPerReport, limitKey: 'maxFindingsPerReport', what: 'report' });
   },
 });
 

@@ -52,7 +52,7 @@ export function mapVulnerabilities(subject: ReportSubject, report: Record<string
       tally.skip(vuln ? 'missing_vulnerability_id' : 'invalid_vulnerability', { report: subject.report });
       continue;
     }
-    const severity = trivySeverity(vuln.severity);
+    const severity = trivySeverity(vuln.severity, vuln.score);
     if (!passesMinSeverity(severity, config, tally)) continue;
     const fixed = asText(vuln.fixedVersion);
     if (config.ignoreUnfixed && !fixed) {

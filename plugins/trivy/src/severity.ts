@@ -1,37 +1,18 @@
-import { SEVERITIES, type Severity } from '@zen-watcher/sdk';
-
-const TRIVY_SEVERITY: Record<string, Severity> = {
-  CRITICAL: 'critical',
-  HIGH: 'high',
-  MEDIUM: 'medium',
-  LOW: 'low',
-  // Trivy's UNKNOWN (no score from any vendor) and NONE are kept, at the bottom of the scale.
-  UNKNOWN: 'info',
-  NONE: 'info',
-};
+import type { Severity } from '@zen-watcher/sdk';
+import { severityOfScore, severityOfWord } from '@zen-watcher/sdk/helpers';
 
 /**
- * Maps a Trivy severity (CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN) onto the common scale; a missing
- * or unrecognised value is `info`, like Trivy's UNKNOWN.
+ * Maps a Trivy severity (CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN) onto the sdk's one scale; Trivy's
+ * UNKNOWN (no vendor rated it) is `info`. A missing or unrecognised word falls back to the
+ * CVSS-style `score` when there is one, else `info`.
  *
  * @example
  * ```ts
- * trivySeverity('HIGH');    // 'high'
- * trivySeverity('UNKNOWN'); // 'info'
+ * trivySeverity('HIGH');        // 'high'
+ * trivySeverity('UNKNOWN');     // 'info'
+ * trivySeverity(undefined, 9.8); // 'critical'
  * ```
  */
-export function trivySeverity(value: unknown): Severity {
-  return (typeof value === 'string' && TRIVY_SEVERITY[value.trim().toUpperCase()]) || 'info';
-}
-
-/**
- * Position on the common scale, 0 for critical: for sorting most severe first.
- *
- * @example
- * ```ts
- * severityRank('critical') < severityRank('low'); // true
- * ```
- */
-export function severityRank(severity: Severity): number {
-  return SEVERITIES.indexOf(severity);
+export function trivySeverity(value: unknown, score?: unknown): Severity {
+  return severityOfWord(value) ?? severityOfScore(score) ?? 'info';
 }

@@ -26,6 +26,11 @@ const ResourceField = Type.Optional(Type.String({ maxLength: 253 }));
  */
 export const WebhookConfigSchema = Type.Object(
   {
+    recognizeAlerts: Type.Boolean({
+      default: true,
+      description:
+        'With itemsPath empty: recognise Prometheus Alertmanager and Grafana alerting notifications and map them with no other config (one finding per alert; resolved alerts are not recorded).',
+    }),
     itemsPath: Type.String({
       default: '',
       maxLength: 256,

@@ -5,9 +5,10 @@ const unmapped = new WeakMap<object, PluginCounter>();
 
 /**
  * Why an item produced no event: not a JSON object, `itemsPath` found no list, more items than
- * `maxItems`, an `ignoreWhen` match, nesting too deep to hash, or an unexpected error.
+ * `maxItems`, an `ignoreWhen` match, a resolved alert of a recognised notification, nesting too
+ * deep to hash, or an unexpected error.
  */
-export type DropReason = 'not_an_object' | 'no_items' | 'too_many_items' | 'ignored' | 'too_deep' | 'error';
+export type DropReason = 'not_an_object' | 'no_items' | 'too_many_items' | 'ignored' | 'resolved' | 'too_deep' | 'error';
 
 /**
  * Counts dropped items on `zenwatcher_plugin_dropped_total{reason}`.

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { definePlugin, type PluginContext, type SourceEvent } from '@zen-watcher/sdk';
+import { alertFormatOf, mapAlert, type AlertFormat } from './alert-payload.js';
 import { WebhookBodySchema } from './body.js';
 import { compiledFor } from './compiled-config.js';
 import { WebhookConfigSchema, type WebhookConfig } from './config.js';
@@ -15,13 +16,20 @@ import { getPath } from './path.js';
 
 export { WebhookConfigSchema, type WebhookConfig } from './config.js';
 export { WebhookBodySchema, type WebhookBody } from './body.js';
+export { alertFormatOf, mapAlert, type AlertFormat } from './alert-payload.js';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** The items of one top-level value: the list at itemsPath, or the value itself. */
+/** The alert format of a top-level value the config leaves to recognition, if it is one. */
+function recognized(root: unknown, mc: MapContext): AlertFormat | undefined {
+  return mc.config.recognizeAlerts && !mc.cc.items ? alertFormatOf(root) : undefined;
+}
+
+/** The items of one top-level value: the list at itemsPath (or of a recognised notification), or the value itself. */
 function itemsOf(root: unknown, mc: MapContext, ctx: PluginContext<WebhookConfig>): readonly unknown[] {
+  if (recognized(root, mc)) return (root as { alerts: unknown[] }).alerts;
   if (!mc.cc.items) return [root];
   if (!isObject(root) && !Array.isArray(root)) return [root];
   const found = getPath(root, mc.cc.items, root);
@@ -33,8 +41,9 @@ function itemsOf(root: unknown, mc: MapContext, ctx: PluginContext<WebhookConfig
 
 /**
  * The webhook plugin. Each item becomes one event; items that are not objects, beyond
- * `maxItems`, matched by `ignoreWhen` or too deeply nested to hash are counted on
- * `dropped_total{reason}`.
+ * `maxItems`, matched by `ignoreWhen`, resolved alerts of a recognised notification, or too deeply
+ * nested to hash are counted on `dropped_total{reason}`. Alertmanager and Grafana notifications
+ * are recognised with no config (see `alert-payload.ts`).
  *
  * @example
  * ```ts
@@ -60,6 +69,7 @@ const webhook = definePlugin({
     const events: SourceEvent[] = [];
     let seen = 0;
     for (const root of Array.isArray(body) ? body : [body]) {
+      const format = recognized(root, mc);
       for (const item of itemsOf(root, mc, ctx)) {
         if (++seen > ctx.config.maxItems) {
           countDrop(ctx, 'too_many_items');
@@ -70,7 +80,7 @@ const webhook = definePlugin({
           continue;
         }
         try {
-          const outcome = mapItem(item, root, mc);
+          const outcome = format ? mapAlert(item, root as Record<string, unknown>, format, mc) : mapItem(item, root, mc);
           if ('drop' in outcome) {
             countDrop(ctx, outcome.drop);
             continue;

@@ -90,6 +90,22 @@ function detailsOf(item: Record<string, unknown>, root: unknown, cc: CompiledCon
 }
 
 /**
+ * Whether `ignoreWhen` drops an item: its value at one rule's path is one of that rule's values.
+ *
+ * @example
+ * ```ts
+ * if (isIgnored(alert, body, cc)) countDrop(ctx, 'ignored');
+ * ```
+ */
+export function isIgnored(item: unknown, root: unknown, cc: CompiledConfig): boolean {
+  for (const rule of cc.ignoreWhen) {
+    const v = scalarText(getFirst(item, rule.paths, root));
+    if (v !== undefined && rule.values.has(v.toLowerCase())) return true;
+  }
+  return false;
+}
+
+/**
  * Maps one item (an object) of a webhook body to an event, or says why it is dropped.
  *
  * @example
@@ -100,10 +116,7 @@ function detailsOf(item: Record<string, unknown>, root: unknown, cc: CompiledCon
  */
 export function mapItem(item: Record<string, unknown>, root: unknown, mc: MapContext): ItemOutcome {
   const { cc, config } = mc;
-  for (const rule of cc.ignoreWhen) {
-    const v = scalarText(getFirst(item, rule.paths, root));
-    if (v !== undefined && rule.values.has(v.toLowerCase())) return { drop: 'ignored' };
-  }
+  if (isIgnored(item, root, cc)) return { drop: 'ignored' };
 
   let severity: Severity = config.defaultSeverity;
   let unmappedSeverity = false;

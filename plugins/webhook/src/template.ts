@@ -56,20 +56,50 @@ export function valueText(value: unknown): string {
   return '';
 }
 
+// The word or sign that ties a value to the text before it: `X on {{b}}`, `X ({{b}})`, `X: {{b}}`.
+const CONNECTOR = String.raw`(?:\b(?:on|in|at|for|by|from|of|to|with|via|and|or)\b|[-–—:|/,@#(\[])`;
+const TRAILING = new RegExp(String.raw`\s*${CONNECTOR}\s*$`, 'i');
+const LEADING = new RegExp(String.raw`^\s*(?:${CONNECTOR}|[)\]])\s*`, 'i');
+
 /**
- * Renders a compiled template against an item (and the body, for `$root.` paths). Missing
- * values render as nothing; each value is capped at `maxChars` so one huge field cannot make
- * the result huge.
+ * Renders a compiled template against an item (and the body, for `$root.` paths). A missing
+ * value renders as nothing and takes the word or sign that tied it to the text with it, so no
+ * word dangles: `{{alertname}} on {{instance}}` without an instance is `KubeJobFailed`, not
+ * `KubeJobFailed on`; `{{a}} ({{b}})` without b is `a`; a template that starts with a missing
+ * value drops the connector after it. Each value is capped at `maxChars` so one huge field
+ * cannot make the result huge.
  *
  * @example
  * ```ts
- * renderTemplate(compileTemplate('{{a}}-{{missing}}'), { a: 1 }, undefined); // '1-'
+ * renderTemplate(compileTemplate('{{a}} on {{missing}}'), { a: 1 }, undefined); // '1'
+ * renderTemplate(compileTemplate('{{missing}} in {{b}}'), { b: 'shop' }, undefined); // 'shop'
  * ```
  */
 export function renderTemplate(template: Template, item: unknown, root: unknown, maxChars = 4096): string {
   let out = '';
+  // Set by a missing value: the next literal's leading connector (or closing bracket) goes too.
+  let dropLeading = false;
   for (const part of template) {
-    out += typeof part === 'string' ? part : clipPayload(valueText(getFirst(item, part, root)), maxChars);
+    if (typeof part === 'string') {
+      if (!dropLeading) out += part;
+      else {
+        const rest = part.replace(LEADING, '');
+        out = out.trim() === '' || rest === '' ? out + rest : `${out.trimEnd()} ${rest}`;
+        dropLeading = false;
+      }
+    } else {
+      const value = clipPayload(valueText(getFirst(item, part, root)), maxChars);
+      if (value !== '') out += value;
+      else if (out.trim() === '') dropLeading = true;
+      else {
+        const tie = TRAILING.exec(out);
+        if (tie) {
+          out = out.slice(0, tie.index);
+          // An opening bracket went: its closing one follows the value.
+          dropLeading = /[([]\s*$/.test(tie[0]);
+        }
+      }
+    }
     if (out.length > maxChars) return clipPayload(out, maxChars);
   }
   return out;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runWebhook } from '@zen-watcher/sdk/testing';
 import webhook from '../src/index.js';
-import { fixture, fixtureJson } from './fixture.js';
+import { fixture, fixtureJson, postFixture } from './fixture.js';
 
 /** The Alertmanager config of the README. */
 const alertmanager = {
@@ -17,13 +17,7 @@ const alertmanager = {
   resourceDefaults: { kind: 'Pod', apiVersion: 'v1' },
 };
 
-async function run(file: string, config?: unknown) {
-  const r = await runWebhook(webhook, { rawBody: fixture(file), contentType: 'application/json', config });
-  expect(r.status).toBe(200);
-  expect(r.invalid).toEqual([]);
-  expect(r.errors).toEqual([]);
-  return r;
-}
+const run = postFixture;
 
 describe('Alertmanager', () => {
   it('v3, two alerts: one event each, own instance, own key', async () => {

@@ -119,9 +119,22 @@ describe('paths and templates', () => {
     expect(() => parsePath(path)).toThrow(SyntaxError);
   });
 
-  it('renders missing values as nothing and objects as compact JSON', () => {
+  it('renders missing values as nothing, with the sign that tied them to the text, and objects as compact JSON', () => {
     const t = compileTemplate('{{a}}|{{missing}}|{{o}}|{{n}}|{{b}}');
-    expect(renderTemplate(t, { a: 'x', o: { k: [1] }, n: null, b: false }, undefined)).toBe('x||{"k":[1]}||false');
+    expect(renderTemplate(t, { a: 'x', o: { k: [1] }, n: null, b: false }, undefined)).toBe('x|{"k":[1]}|false');
+  });
+
+  it.each([
+    ['{{labels.alertname}} on {{labels.instance}}', { labels: { alertname: 'KubeJobFailed' } }, 'KubeJobFailed'],
+    ['{{labels.alertname}} on {{labels.instance}}', { labels: { instance: 'n1:9100' } }, 'n1:9100'],
+    ['{{labels.alertname}} on {{labels.instance}}', { labels: {} }, ''],
+    ['{{a}} ({{b}}) now', { a: 'A' }, 'A now'],
+    ['{{a}}: {{b}}', { a: 'A' }, 'A'],
+    ['{{a}} - {{b}} in {{c}}', { a: 'A', c: 'C' }, 'A in C'],
+    ['Pods in {{ns}} are failing', {}, 'Pods are failing'],
+    ['login for {{user}}', {}, 'login'],
+  ])('leaves no dangling word: %s with %j → %j', (source, item, expected) => {
+    expect(renderTemplate(compileTemplate(source), item, undefined)).toBe(expected);
   });
 
   it('has no expressions: anything else is a path or an error', () => {

@@ -23,8 +23,10 @@ describe('tally', () => {
     tallyFor(ctx).skip('missing_report', undefined, 2);
     tallyFor(ctx).filter('below_min_severity', 3);
     tallyFor(ctx).filter('below_min_severity', 0);
-    expect(counts).toEqual({ 'skipped_total:missing_report': 3, 'filtered_total:below_min_severity': 3 });
-    expect(registered).toEqual(['skipped_total', 'filtered_total']);
+    tallyFor(ctx).merged('same_finding', { report: 'r' }, 2);
+    tallyFor(ctx).merged('same_finding', undefined, 0);
+    expect(counts).toEqual({ 'skipped_total:missing_report': 3, 'filtered_total:below_min_severity': 3, 'merged_total:same_finding': 2 });
+    expect(registered).toEqual(['skipped_total', 'filtered_total', 'merged_total']);
     expect(debug[0]).toEqual({ reason: 'missing_report', count: 1, name: 'r' });
   });
 
@@ -32,6 +34,7 @@ describe('tally', () => {
     expect(() => {
       SILENT.skip('x');
       SILENT.filter('y', 3);
+      SILENT.merged('z');
     }).not.toThrow();
   });
 });

@@ -16,6 +16,12 @@ export interface Tally {
   skip(reason: string, where?: Record<string, unknown>, count?: number): void;
   /** Counts `filtered_total{reason}` by `count`. */
   filter(reason: string, count?: number): void;
+  /**
+   * Counts `merged_total{reason}` by `count`: findings of one object that had the dedup key of
+   * another finding of the same object and were folded into it (never silently lost). Logs at
+   * debug with `where`.
+   */
+  merged(reason: string, where?: Record<string, unknown>, count?: number): void;
 }
 
 /**
@@ -27,11 +33,12 @@ export interface Tally {
  * const before = mapReport(old, config, SILENT);
  * ```
  */
-export const SILENT: Tally = { skip: () => undefined, filter: () => undefined };
+export const SILENT: Tally = { skip: () => undefined, filter: () => undefined, merged: () => undefined };
 
 interface Counters {
   skipped: PluginCounter;
   filtered: PluginCounter;
+  merged: PluginCounter;
 }
 
 // One registration per metrics registry: a Prometheus registry refuses a second metric of the
@@ -44,6 +51,7 @@ function countersFor(metrics: PluginMetrics): Counters {
     counters = {
       skipped: metrics.counter('skipped_total', 'Objects or findings skipped because they were malformed', ['reason']),
       filtered: metrics.counter('filtered_total', 'Findings left out by the plugin configuration', ['reason']),
+      merged: metrics.counter('merged_total', 'Findings of one object folded into another finding of it with the same dedup key', ['reason']),
     };
     registered.set(metrics, counters);
   }
@@ -68,6 +76,11 @@ export function tallyFor(ctx: PluginContext<unknown>): Tally {
     },
     filter(reason, count = 1) {
       if (count > 0) counters.filtered.inc({ reason }, count);
+    },
+    merged(reason, where, count = 1) {
+      if (count <= 0) return;
+      counters.merged.inc({ reason }, count);
+      ctx.log.debug({ reason, count, ...where }, 'merged findings with the same dedup key');
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventTime, firstEventTime, normalizeTime } from './timestamps.js';
+import { EARLIEST_BELIEVABLE_TIME, MAX_FUTURE_SKEW_MS, eventTime, firstEventTime, isBelievableTime, normalizeTime } from './timestamps.js';
 
 describe('normalizeTime', () => {
   it.each([
@@ -19,6 +19,10 @@ describe('normalizeTime', () => {
 
   it.each([
     ['0001-01-01T00:00:00Z'],
+    ['1970-01-01T00:00:00Z'],
+    ['1999-12-31T23:59:59Z'],
+    [37],
+    ['9999-12-31T23:59:59Z'],
     ['2023-02-30T00:00:00Z'],
     ['2023-13-01T00:00:00Z'],
     ['2023-05-25T24:00:00Z'],
@@ -42,6 +46,8 @@ describe('eventTime', () => {
     ['yesterday', undefined],
     [1670514637, undefined],
     ['2999-01-01T00:00:00Z', undefined],
+    ['1970-01-01T00:00:00Z', undefined],
+    ['0001-01-01T00:00:00Z', undefined],
   ])('%s → %s', (input, expected) => {
     expect(eventTime(input)).toBe(expected);
   });
@@ -49,5 +55,20 @@ describe('eventTime', () => {
   it('firstEventTime takes the first usable candidate', () => {
     expect(firstEventTime(undefined, 'bad', '2022-12-08T15:50:37Z')).toBe('2022-12-08T15:50:37.000Z');
     expect(firstEventTime(null, '')).toBeUndefined();
+  });
+});
+
+describe('the earliest believable time', () => {
+  it('is one bound shared by both readers: 2000-01-01, and an hour into the future', () => {
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    expect(EARLIEST_BELIEVABLE_TIME).toBe('2000-01-01T00:00:00.000Z');
+    expect(isBelievableTime(Date.parse(EARLIEST_BELIEVABLE_TIME), now)).toBe(true);
+    expect(isBelievableTime(Date.parse(EARLIEST_BELIEVABLE_TIME) - 1, now)).toBe(false);
+    expect(isBelievableTime(now + MAX_FUTURE_SKEW_MS, now)).toBe(true);
+    expect(isBelievableTime(now + MAX_FUTURE_SKEW_MS + 1, now)).toBe(false);
+    expect(isBelievableTime(Number.NaN, now)).toBe(false);
+    // The strict and the lenient reader agree at the bound.
+    expect(eventTime('1999-12-31T23:59:59Z')).toBe(normalizeTime('1999-12-31T23:59:59Z'));
+    expect(eventTime('2000-01-01T00:00:00Z')).toBe(normalizeTime('2000-01-01T00:00:00Z'));
   });
 });

@@ -9,15 +9,52 @@
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /**
+ * The earliest time a source's timestamp may say before we stop believing it. Kubernetes did not
+ * exist before 2014; what lands earlier is a placeholder: Go's zero time, a protobuf
+ * `{seconds: 0, nanos: 0}` ("unset"), an epoch 0 from a node without a clock, or a writer that
+ * put seconds-of-the-minute where epoch seconds belong. Such a time is treated as no time, so
+ * the caller falls back to another one (the report's, the receive time). The host applies the
+ * same bound to `detectedAt`, so a plugin and the host never disagree on what is believable.
+ *
+ * @example
+ * ```ts
+ * Date.parse(EARLIEST_BELIEVABLE_TIME); // 946684800000
+ * ```
+ */
+export const EARLIEST_BELIEVABLE_TIME = '2000-01-01T00:00:00.000Z';
+
+/**
  * How far in the future a source's timestamp may be before we stop believing it. Clocks of
  * nodes and controllers drift by seconds; a time an hour ahead is a bug in the writer (or a
  * hand-edited sample), and an Observation "detected" next year would sort above everything.
+ *
+ * @example
+ * ```ts
+ * MAX_FUTURE_SKEW_MS; // 3600000
+ * ```
  */
-const MAX_FUTURE_MS = 60 * 60 * 1000;
+export const MAX_FUTURE_SKEW_MS = 60 * 60 * 1000;
+
+const EARLIEST_MS = Date.parse(EARLIEST_BELIEVABLE_TIME);
+
+/**
+ * Whether an epoch-milliseconds time is believable as the time of a finding: not before
+ * {@link EARLIEST_BELIEVABLE_TIME} and at most {@link MAX_FUTURE_SKEW_MS} after `now`.
+ *
+ * @example
+ * ```ts
+ * isBelievableTime(0);                          // false (1970: a placeholder)
+ * isBelievableTime(Date.parse('2023-05-25T13:44:05Z')); // true
+ * ```
+ */
+export function isBelievableTime(ms: number, now: number = Date.now()): boolean {
+  return Number.isFinite(ms) && ms >= EARLIEST_MS && ms <= now + MAX_FUTURE_SKEW_MS;
+}
 
 /**
  * Parses an RFC 3339 timestamp into the canonical form the host stores (UTC, milliseconds).
- * Returns undefined for anything else, and for times more than an hour in the future.
+ * Returns undefined for anything else, and for times that are not believable (see
+ * {@link isBelievableTime}).
  *
  * @example
  * ```ts
@@ -28,8 +65,7 @@ const MAX_FUTURE_MS = 60 * 60 * 1000;
 export function eventTime(value: unknown): string | undefined {
   if (typeof value !== 'string' || !RFC3339.test(value)) return undefined;
   const ms = Date.parse(value);
-  if (!Number.isFinite(ms) || ms > Date.now() + MAX_FUTURE_MS) return undefined;
-  return new Date(ms).toISOString();
+  return isBelievableTime(ms) ? new Date(ms).toISOString() : undefined;
 }
 
 /**
@@ -54,14 +90,11 @@ export function firstEventTime(...candidates: unknown[]): string | undefined {
 // time.String() prints and some tools forward verbatim: `2020-05-21 02:58:07.829 +0000 UTC`.
 const RFC3339_LENIENT = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,12}))? ?(?:([Zz])|([+-])(\d{2}):?(\d{2}))(?: [A-Z]{1,5})?$/;
 
-// Go's zero time (0001-01-01T00:00:00Z) and other placeholders mean "no time", not year 1.
-const MIN_MS = Date.UTC(1971, 0, 1);
-const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-
 /**
  * Normalises an RFC 3339 string (or Go's `time.String()` form), or an epoch number (or string of digits) in seconds,
  * milliseconds, microseconds or nanoseconds, to RFC 3339 in UTC. Returns undefined for anything
- * else, including impossible dates (`2023-02-30`) and times before 1971.
+ * else, including impossible dates (`2023-02-30`) and times that are not believable (Go's zero
+ * time, epoch 0, more than an hour ahead: see {@link isBelievableTime}).
  *
  * @example
  * ```ts
@@ -90,11 +123,11 @@ export function normalizeTime(value: unknown): string | undefined {
 
 function fromEpoch(n: number): string | undefined {
   if (!Number.isFinite(n) || n <= 0) return undefined;
-  // The unit is inferred from the magnitude: any of them lands between 1971 and 5138.
+  // The unit is inferred from the magnitude: seconds from 1973, milliseconds from 1973, ...
   const ms = n >= 1e17 ? n / 1e6 : n >= 1e14 ? n / 1e3 : n >= 1e11 ? n : n * 1e3;
   return inRange(Math.floor(ms));
 }
 
 function inRange(ms: number): string | undefined {
-  return ms >= MIN_MS && ms <= MAX_MS ? new Date(ms).toISOString() : undefined;
+  return isBelievableTime(ms) ? new Date(ms).toISOString() : undefined;
 }

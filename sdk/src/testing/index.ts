@@ -351,5 +351,5 @@ function collectEmitted(plugin: string, log: Logger, result: RunResult, emitted:
   result.invalid.push(...invalid);
   return valid;
 }
-export { readFixtureObject, readFixtureObjects, type YamlDocumentsParser } from './fixtures.js';
+export { KUBECTL_YAML_OPTIONS, readFixtureObject, readFixtureObjects, type YamlDocumentsParser } from './fixtures.js';
 export { matchesLabels, matchesFields } from './selectors.js';
