@@ -34,11 +34,21 @@ const probe = definePlugin({
 
 const fixture = (plugin: string, file: string) => JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'plugins', plugin, 'test', 'fixtures', file), 'utf8'));
 
+let auditIds = 0;
+
 /** Per plugin: an item it takes, one it refuses. */
 const SAMPLES = {
   probe: { plugin: probe, good: { id: 'a' }, bad: { id: 5 } },
   falco: { plugin: falco, good: fixture('falco', 'raw-syscall-critical-terminal-shell.json'), bad: { rule: 'Terminal shell in container' } },
-  audit: { plugin: audit, good: fixture('audit', 'event-v1-metadata-create-secret-kube-system.json'), bad: { kind: 'Event', stage: 'ResponseComplete' } },
+  audit: {
+    plugin: audit,
+    // A fresh auditID each time: the audit plugin counts one request once, so a re-sent one
+    // (the same auditID posted to the long-lived host again) would be a repeat, not a finding.
+    get good() {
+      return { ...fixture('audit', 'event-v1-metadata-create-secret-kube-system.json'), auditID: `parity-${++auditIds}` };
+    },
+    bad: { kind: 'Event', stage: 'ResponseComplete' },
+  },
   webhook: { plugin: webhook, good: { message: 'disk full', severity: 'warning' }, bad: 42 },
 } as const;
 type Sample = (typeof SAMPLES)[keyof typeof SAMPLES];

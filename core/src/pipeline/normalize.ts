@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { GROUP, LABELS, LIMITS, VERSION, type Observation, type SourceEvent } from '@zen-watcher/sdk';
+import { isBelievableTime } from '@zen-watcher/sdk/helpers';
 
 /**
  * The Observation name for a finding: the source plus a hash of the dedup key. The same finding
@@ -93,7 +94,9 @@ export interface NormalizeContext {
 export function toObservation(event: SourceEvent, dedupKey: string, ctx: NormalizeContext): Observation {
   const ns = event.resource?.namespace;
   const namespace = ns && (ctx.scope.length === 0 || ctx.scope.includes(ns)) ? ns : ctx.defaultNamespace;
-  const detectedAt = event.detectedAt ?? ctx.receivedAt;
+  // The same bounds as the sdk's time helpers: Go's zero time (0001-01-01), a 1970 epoch of an
+  // unset field or a clock far ahead is not when the finding happened; when it arrived is.
+  const detectedAt = event.detectedAt && isBelievableTime(Date.parse(event.detectedAt), Date.parse(ctx.receivedAt)) ? event.detectedAt : ctx.receivedAt;
   const spec: Observation['spec'] = {
     source: ctx.source,
     category: event.category,
