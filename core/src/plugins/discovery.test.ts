@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../test-support/fixtures.js';
+import { tempDir } from '../../test-support/fixtures.js';
 import { findKeywordPackages, loadPackage } from './discovery.js';
 
 function makePackage(nm: string, name: string, source: string, keywords = ['zen-watcher-plugin']): string {
