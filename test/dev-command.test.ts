@@ -13,10 +13,10 @@ import { waitFor } from './harness/wait-for.ts';
 const BUILD = "import { cpSync, mkdirSync } from 'node:fs';\nmkdirSync('dist', { recursive: true });\ncpSync('src/index.js', 'dist/index.js');\n";
 
 function webhookSource(title: string): string {
-  return `export default { apiVersion: 1, name: 'probe', kind: 'webhook', handle: (body) => [{ severity: 'low', category: 'operations', eventType: 'probe', title: \`${title} \${body.id}\`, dedupKey: String(body.id) }] };\n`;
+  return `export default { apiVersion: 2, name: 'probe', kind: 'webhook', handle: (body) => [{ severity: 'low', category: 'operations', eventType: 'probe', title: \`${title} \${body.id}\`, dedupKey: String(body.id) }] };\n`;
 }
 
-const INFORMER = `export default { apiVersion: 1, name: 'probe', kind: 'informer', semantics: 'state', resources: [{ group: '', version: 'v1', plural: 'configmaps', kind: 'ConfigMap' }], onEvent: () => [] };\n`;
+const INFORMER = `export default { apiVersion: 2, name: 'probe', kind: 'informer', semantics: 'state', resources: [{ group: '', version: 'v1', plural: 'configmaps', kind: 'ConfigMap' }], onEvent: () => [] };\n`;
 
 /** A plugin package `zw-dev-probe` in a fresh directory. */
 function pluginPackage(source: string, version = '0.0.1'): string {

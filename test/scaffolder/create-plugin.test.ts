@@ -37,7 +37,7 @@ const json = <T>(file: string) => JSON.parse(read(file)) as T;
 
 describe('create-zen-watcher-plugin', () => {
   it.each([
-    ['webhook', ['src/body.ts', 'src/config.ts', 'src/index.ts', 'src/map-finding.ts', 'test/fixtures/sample-delivery.json', 'test/plugin.test.ts']],
+    ['webhook', ['src/config.ts', 'src/finding.ts', 'src/index.ts', 'src/map-finding.ts', 'test/fixtures/sample-delivery.json', 'test/plugin.test.ts']],
     ['informer', ['src/config.ts', 'src/index.ts', 'src/map-configmap.ts', 'test/fixtures/sample-configmap.json', 'test/plugin.test.ts']],
   ])('writes a %s plugin package: definePlugin, schemas, tsup, vitest, a README and a loopback dev.yaml', (kind, sources) => {
     const cwd = mkdtempSync(join(tmpdir(), 'zw-create-'));

@@ -12,7 +12,7 @@ function makePackage(nm: string, name: string, source: string, keywords = ['zen-
   return dir;
 }
 
-const goodPlugin = `export default { apiVersion: 1, name: 'cert-expiry', kind: 'webhook', handle: () => [] };`;
+const goodPlugin = `export default { apiVersion: 2, name: 'cert-expiry', kind: 'webhook', handle: () => [] };`;
 
 describe('plugin discovery', () => {
   it('finds packages by keyword, scoped or not, and ignores the rest', () => {
@@ -38,10 +38,10 @@ describe('plugin discovery', () => {
     ['a malformed plugin', `export default { apiVersion: 1, name: 'X Y', kind: 'webhook' };`, /@acme\/zw-bad.*kebab-case.*handle/],
     [
       'two plugins in one package',
-      `export default { apiVersion: 1, name: 'certs', kind: 'webhook', handle: () => [] };\nexport const keys = { apiVersion: 1, name: 'keys', kind: 'webhook', handle: () => [] };`,
+      `export default { apiVersion: 2, name: 'certs', kind: 'webhook', handle: () => [] };\nexport const keys = { apiVersion: 2, name: 'keys', kind: 'webhook', handle: () => [] };`,
       /@acme\/zw-bad exports 2 plugins \(default: "certs", keys: "keys"\); a package holds one plugin/,
     ],
-    ['a list of plugins', `export default [{ apiVersion: 1, name: 'certs', kind: 'webhook', handle: () => [] }];`, /@acme\/zw-bad exports a list as its default export; a package holds one plugin/],
+    ['a list of plugins', `export default [{ apiVersion: 2, name: 'certs', kind: 'webhook', handle: () => [] }];`, /@acme\/zw-bad exports a list as its default export; a package holds one plugin/],
   ])('refuses %s, naming the package and the cause', async (_what, source, message) => {
     const nm = tempDir();
     const dir = makePackage(nm, '@acme/zw-bad', source);
@@ -57,7 +57,7 @@ describe('plugin discovery', () => {
   });
 
   it('accepts the same plugin exported as default and as `plugin`', async () => {
-    const dir = makePackage(tempDir(), 'zw-alias', `export const plugin = { apiVersion: 1, name: 'alias', kind: 'webhook', handle: () => [] };\nexport default plugin;`);
+    const dir = makePackage(tempDir(), 'zw-alias', `export const plugin = { apiVersion: 2, name: 'alias', kind: 'webhook', handle: () => [] };\nexport default plugin;`);
     expect((await loadPackage('zw-alias', dir, 'discovered')).plugin.name).toBe('alias');
   });
 });
@@ -98,7 +98,7 @@ describe('plugin discovery: two copies of one package', () => {
 
   it('keeps the bundled copy over an installed one of another version, and names it', async () => {
     const nm = tempDir();
-    const dir = makePackage(nm, '@zen-watcher/plugin-falco', `export default { apiVersion: 1, name: 'falco', kind: 'webhook', handle: () => [] };`, undefined, '9.9.9');
+    const dir = makePackage(nm, '@zen-watcher/plugin-falco', `export default { apiVersion: 2, name: 'falco', kind: 'webhook', handle: () => [] };`, undefined, '9.9.9');
     const { plugins, shadowed } = await discover([nm]);
     expect(plugins.get('falco')?.origin).toBe('bundled');
     expect(shadowed).toEqual([expect.objectContaining({ packageName: '@zen-watcher/plugin-falco', shadowed: dir, used: 'bundled' })]);
@@ -106,7 +106,7 @@ describe('plugin discovery: two copies of one package', () => {
   });
 
   it('runs a checkout of a bundled plugin named in PLUGINS instead of the bundled copy', async () => {
-    const dir = makePackage(tempDir(), '@zen-watcher/plugin-falco', `export default { apiVersion: 1, name: 'falco', kind: 'webhook', handle: () => [] };`, undefined, '9.9.9');
+    const dir = makePackage(tempDir(), '@zen-watcher/plugin-falco', `export default { apiVersion: 2, name: 'falco', kind: 'webhook', handle: () => [] };`, undefined, '9.9.9');
     const { plugins, shadowed } = await discover([], [dir]);
     expect(plugins.get('falco')).toMatchObject({ origin: 'configured', version: '9.9.9', packageName: '@zen-watcher/plugin-falco' });
     expect(shadowed).toEqual([expect.objectContaining({ shadowed: 'bundled', used: dir })]);

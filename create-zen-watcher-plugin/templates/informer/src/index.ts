@@ -20,8 +20,8 @@ export default definePlugin({
   onEvent(type, obj, ctx) {
     // A deleted object is not a new occurrence of its finding.
     if (type === 'delete') return [];
-    // add, update and sync: the finding the object holds now. The same key again (a sync after
-    // a restart or a leader change, an update) is the same Observation, not a new one.
+    // add, update and sync: every finding the object holds now. The host writes only those an
+    // update adds, and records sync findings without counting them again.
     const event = findingOf(obj, ctx.config);
     if (typeof event === 'string') {
       ctx.metrics.counter('skipped_total', 'Objects that held no finding', ['reason']).inc({ reason: event });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { watchedResources, type KubeObject } from '@zen-watcher/sdk';
+import type { KubeObject } from '@zen-watcher/sdk';
 import { runInformer } from '@zen-watcher/sdk/testing';
 import plugin from '../src/index.js';
 
@@ -21,6 +21,12 @@ describe('{{pluginName}}', () => {
     expect(r.events[1].dedupKey).toBe(r.events[0].dedupKey);
   });
 
+  it('writes a finding once, however often its object is updated', async () => {
+    const r = await runInformer(plugin, { events: [{ type: 'sync', object: configMap }, { type: 'update', object: configMap }, { type: 'update', object: configMap }] });
+    expect(r.events).toHaveLength(3);
+    expect(r.written.map((e) => e.dedupKey)).toEqual(['shop/payments-scan/image-pull-policy-always-missing']);
+  });
+
   it('reports nothing for a delete', async () => {
     const r = await runInformer(plugin, { events: [{ type: 'delete', object: configMap }] });
     expect(r.events).toEqual([]);
@@ -38,10 +44,11 @@ describe('{{pluginName}}', () => {
     expect(r.events[0].severity).toBe('high');
   });
 
-  it('watches the ConfigMaps of the configured label selector', () => {
-    expect(watchedResources(plugin, { labelSelector: 'team=payments', severity: 'medium' })).toEqual([
-      { group: '', version: 'v1', plural: 'configmaps', kind: 'ConfigMap', labelSelector: 'team=payments' },
-    ]);
+  it('watches only the ConfigMaps of the configured label selector', async () => {
+    const r = await runInformer(plugin, { config: { labelSelector: 'team=payments' }, events: [{ type: 'add', object: configMap }] });
+    // The API server would not send it: the harness skips it as the host never sees it.
+    expect(r.events).toEqual([]);
+    expect(r.skipped).toHaveLength(1);
   });
 
   it('refuses an unknown config key, naming it', async () => {

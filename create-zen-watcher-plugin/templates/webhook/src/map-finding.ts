@@ -1,5 +1,5 @@
 import { LIMITS, type SourceEvent } from '@zen-watcher/sdk';
-import type { Finding } from './body.js';
+import type { Finding } from './finding.js';
 import type { Config } from './config.js';
 
 /** One finding of the tool as a zen-watcher event. */

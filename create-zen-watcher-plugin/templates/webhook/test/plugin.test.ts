@@ -35,7 +35,15 @@ describe('{{pluginName}}', () => {
     expect(b.events[0].dedupKey).toBe(a.events[0].dedupKey);
   });
 
-  it('answers 400 with the failing path for a body that breaks the schema', async () => {
+  it('leaves out a finding that breaks the schema, naming it, and keeps the others', async () => {
+    const r = await runWebhook(plugin, { body: [{ ...findings[0], severity: 'urgent' }, findings[1]], config: { minSeverity: 'info' } });
+    expect(r.status).toBe(200);
+    expect(r.invalidItems).toBe(1);
+    expect(r.issues).toContainEqual(expect.objectContaining({ index: 0, path: '/severity' }));
+    expect(r.events.map((e) => e.dedupKey)).toEqual(['shop/Ingress/web/missing-hsts']);
+  });
+
+  it('answers 400 when no finding of a delivery is valid', async () => {
     const r = await runWebhook(plugin, { body: { ...findings[0], severity: 'urgent' } });
     expect(r.status).toBe(400);
     expect(r.issues.map((i) => i.path)).toContain('/severity');

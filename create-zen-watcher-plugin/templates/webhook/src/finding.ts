@@ -3,6 +3,7 @@ import Type, { type Static } from 'typebox';
 /**
  * One finding as the tool sends it: replace it with the shape of your tool's payload, taken from
  * its documentation or a captured delivery. Bound every field: a body comes from the network.
+ * The host checks each finding of a delivery against it on its own.
  */
 export const Finding = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 256 }),
@@ -18,8 +19,5 @@ export const Finding = Type.Object({
   ),
   detectedAt: Type.Optional(Type.String({ format: 'date-time' })),
 });
-
-/** A delivery: one finding, or a list of them (an NDJSON body arrives as a list). */
-export const Body = Type.Union([Finding, Type.Array(Finding, { maxItems: 500 })]);
 
 export type Finding = Static<typeof Finding>;
