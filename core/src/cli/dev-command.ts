@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.js';
 import { packageRoot } from '../package-root.js';
@@ -129,7 +129,7 @@ export async function devCommand(env: NodeJS.ProcessEnv, args: string[]): Promis
       ending = true;
       watcher?.close();
       await host.stop();
-      if (config.generated) rmSync(config.file, { force: true });
+      if (config.generated) rmSync(dirname(config.file), { recursive: true, force: true });
       finish(code);
     };
     const onExit = (code: number | null) => {
