@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -8,10 +8,11 @@ import { ZEN_WATCHER_BIN } from './harness/zen-watcher-process.ts';
 
 // The zen-watcher command's one-shot subcommands, run as a user runs them: the built binary.
 const root = join(import.meta.dirname, '..');
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [ZEN_WATCHER_BIN, ...args], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 30_000 });
+function runEnv(env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, [ZEN_WATCHER_BIN, ...args], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 30_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
+const run = (...args: string[]) => runEnv({}, ...args);
 
 describe('zen-watcher CLI', () => {
   it('plugins --json lists every bundled plugin with its kind, version and package', () => {
@@ -58,6 +59,29 @@ describe('zen-watcher CLI', () => {
     expect(r.code).toBe(0);
     const names = parseAllDocuments(r.out).map((d) => (d.toJS() as { metadata: { name: string } }).metadata.name);
     expect(names.sort()).toEqual(['ingesters.zen.kube-zen.io', 'observations.zen.kube-zen.io']);
+  });
+
+  it('a typo in a source config prints the message naming the key, and no stack', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zw-cli-'));
+    writeFileSync(join(dir, 'zw.yaml'), 'mode: local\nhost: 127.0.0.1\nport: 0\nsources:\n  - source: falco\n    config: { minPrority: warning }\n');
+    const r = runEnv({ ZW_MODE: 'local', ZW_CONFIG: join(dir, 'zw.yaml'), OUTPUT_FILE: join(dir, 'out.jsonl') });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^zen-watcher: source 0 \(falco\) in the config: InvalidConfig: [\s\S]*spec\.config\.minPrority/m);
+    expect(r.err).not.toMatch(/^\s+at /m);
+  });
+
+  it("a plugin's start failure prints its message, and no stack", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zw-cli-'));
+    const plugin = join(dir, 'zw-failing');
+    mkdirSync(plugin);
+    writeFileSync(join(plugin, 'package.json'), JSON.stringify({ name: 'zw-failing', version: '1.0.0', type: 'module', exports: './index.js' }));
+    writeFileSync(join(plugin, 'index.js'), "export default { apiVersion: 2, name: 'failing', kind: 'webhook', handle: () => [], start() { throw new Error('the token file /var/run/x is missing'); } };\n");
+    writeFileSync(join(dir, 'zw.yaml'), 'mode: local\nhost: 127.0.0.1\nport: 0\nsources:\n  - source: failing\n');
+    const r = runEnv({ ZW_MODE: 'local', ZW_CONFIG: join(dir, 'zw.yaml'), OUTPUT_FILE: join(dir, 'out.jsonl'), PLUGINS: plugin });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('failing');
+    expect(r.err).toContain('the token file /var/run/x is missing');
+    expect(r.err).not.toMatch(/^\s+at /m);
   });
 
   it('an unknown command exits 2 with the usage', () => {

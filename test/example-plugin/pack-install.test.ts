@@ -1,52 +1,27 @@
-// The example third-party plugin as its users get it: packed with `npm pack`, installed from the
-// tarball next to a host that is itself installed from tarballs (sdk, core, bundled plugins; their
-// third-party dependencies from the registry or npm's cache), found by its keyword, and turning a
-// cert-manager Certificate into an Observation in cluster mode.
+// The example third-party plugin as its users get it: packed by the release script, installed
+// from its tarball next to a host that is itself installed from the release's tarballs (the sdk
+// and core, which carries the bundled plugins; their third-party dependencies from the registry
+// or npm's cache), found by its keyword, and turning a cert-manager Certificate into an
+// Observation in cluster mode.
 //
 // Nothing is built here: it needs `npm run build` first (core/dist, the plugins' dist, and the
 // example's dist are what get packed). The host runs from the temporary install, not from the
 // workspace: the workspace's node_modules links the example package, so a workspace host would
 // find that copy first and the tarball would prove nothing.
-import { execFile } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZenCluster } from '../harness/cluster.ts';
+import { npmInstall, packRelease, ROOT, runIn } from '../harness/npm-child.ts';
 import { waitFor } from '../harness/wait-for.ts';
 import { createCrd, deleteCrd, isFake } from '../kube-api/target.ts';
 
-const run = promisify(execFile);
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PLUGIN = 'zen-watcher-plugin-cert-manager';
-/** The workspaces a host install needs, and the example plugin. */
-const PACKAGES = ['sdk', 'core', ...['falco', 'audit', 'webhook', 'trivy', 'kyverno', 'configmap', 'k8s-events'].map((p) => `plugins/${p}`), 'examples/plugin-cert-manager'];
 const CRD_NAME = 'certificates.cert-manager.io';
 const DAY = 24 * 60 * 60 * 1000;
-
-/**
- * The environment for a child npm: without the `npm_*` variables npm and npx set for the
- * scripts they run (`npm_config_local_prefix` would point the install at the workspace), and
- * with this process's node first on PATH so npm runs on the same Node as the host.
- */
-function npmEnv(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_')));
-  return { ...env, PATH: [dirname(process.execPath), process.env.PATH].join(delimiter), NPM_CONFIG_UPDATE_NOTIFIER: 'false' };
-}
-
-async function npm(args: string[], cwd: string): Promise<string> {
-  try {
-    const { stdout } = await run('npm', args, { cwd, env: npmEnv(), maxBuffer: 64 * 1024 * 1024 });
-    return stdout;
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`npm ${args.join(' ')} failed in ${cwd}: ${e.message}\n${e.stderr ?? ''}`);
-  }
-}
 
 let work: string;
 let app: string;
@@ -69,22 +44,13 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'zw-pack-install-'));
   const packs = join(work, 'packs');
   app = join(work, 'app');
-  await mkdir(packs);
   await mkdir(app);
-
-  // --ignore-scripts: pack what the build produced, without running any lifecycle script.
-  const packed = await timed('pack', async () =>
-    JSON.parse(await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', packs, ...PACKAGES.map((p) => `./${p}`)], ROOT)) as { name: string; filename: string }[],
-  );
-  expect(packed.map((p) => p.name)).toContain(PLUGIN);
+  const release = await timed('pack', () => packRelease(packs));
+  const tarball = (name: string) => join(packs, release.find((r) => r.name === name)!.file);
 
   await writeFile(join(app, 'package.json'), `${JSON.stringify({ name: 'zw-pack-install', private: true, type: 'module' }, null, 2)}\n`);
-  // All tarballs at once, so the host's pinned @zen-watcher/* dependencies resolve to them (they
-  // are not on the registry). --prefer-offline takes third-party packages from npm's cache when
-  // there (CI's npm ci filled it) instead of revalidating each against the registry.
-  await timed('install', () =>
-    npm(['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--loglevel=error', ...packed.map((p) => join(packs, p.filename))], app),
-  );
+  // Three tarballs and no overrides: core's only unpublished dependency is the sdk.
+  await timed('install', () => npmInstall(app, [tarball('@zen-watcher/sdk'), tarball('@zen-watcher/core'), tarball(PLUGIN)]));
   hostBin = join(app, 'node_modules', '@zen-watcher', 'core', 'dist', 'main.js');
 }, 180_000);
 
@@ -101,13 +67,16 @@ describe('the example plugin, packed and installed next to a packed host', () =>
     expect(pkg.keywords).toContain('zen-watcher-plugin');
     expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['@zen-watcher/sdk', 'typebox']);
     // Only what a user needs: the bundle, its map, the declarations of src, the README.
+    expect(existsSync(join(dir, 'dist', 'types', 'index.d.ts'))).toBe(true);
     expect(existsSync(join(dir, 'dist', 'types', 'test'))).toBe(false);
     expect(existsSync(join(dir, 'src'))).toBe(false);
+    // The bundled plugins are in core's dist, not installed as packages of their own.
+    expect(existsSync(join(app, 'node_modules', '@zen-watcher', 'plugin-falco'))).toBe(false);
     expect(lstatSync(join(app, 'node_modules', '@zen-watcher', 'core')).isSymbolicLink()).toBe(false);
   });
 
   it('is discovered by its keyword: `zen-watcher plugins --json` lists it', async () => {
-    const { stdout } = await timed('plugins', () => run(process.execPath, [hostBin, 'plugins', '--json'], { cwd: app, env: { ...process.env, PLUGINS: '' } }));
+    const stdout = await timed('plugins', () => runIn(app, process.execPath, [hostBin, 'plugins', '--json'], { PLUGINS: '' }));
     const plugins = JSON.parse(stdout) as { name: string; kind: string; version: string; package: string; origin: string }[];
     expect(plugins).toContainEqual({ name: 'cert-manager', kind: 'informer', version: '0.1.0', package: PLUGIN, origin: 'discovered' });
     expect(plugins.filter((p) => p.origin === 'bundled').map((p) => p.name).sort()).toEqual(['audit', 'configmap', 'falco', 'k8s-events', 'kyverno', 'trivy', 'webhook']);

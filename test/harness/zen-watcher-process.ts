@@ -32,6 +32,8 @@ export interface ProcessOptions {
   bin?: string;
   /** Working directory of the process; default this one's. */
   cwd?: string;
+  /** Arguments of the command (default none: `run`). */
+  args?: string[];
 }
 
 /**
@@ -80,7 +82,7 @@ export class ZenWatcherProcess {
     if (!this.port) this.port = await freePort();
     this.exitCode = null;
     this.exitSignal = null;
-    const child = spawn(process.execPath, [bin], {
+    const child = spawn(process.execPath, [bin, ...(this.options.args ?? [])], {
       cwd: this.options.cwd,
       env: { ...process.env, HOST: '127.0.0.1', PORT: String(this.port), POD_NAME: this.name, LOG_LEVEL: 'debug', ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
-import { HostError } from '../errors.js';
 import { serve } from './serve.js';
+import { devCommand } from './dev-command.js';
+import { formatCliError } from './print-error.js';
 import { listPlugins } from './plugins-command.js';
 import { validateCommand } from './validate-command.js';
 import { printCrds } from './crds.js';
@@ -11,6 +12,8 @@ commands:
   plugins [--json]     list the discovered plugins (name, kind, version, package)
   validate <file>...   check Ingester manifests offline (CRD schema, spec, plugin config)
   crds                 print the CRDs (pipe to kubectl apply -f -)
+  dev --plugin <dir>   run a plugin under development in local mode; rebuild and restart on change
+                       [--config <file.yaml>] (default <dir>/dev.yaml) [--no-build] [--no-watch]
   help                 this text
 
 configuration: environment variables (see docs/configuration.md) and ZW_CONFIG=<file.yaml>`;
@@ -32,6 +35,8 @@ export async function runCli(argv: string[]): Promise<number | undefined> {
         return await validateCommand(process.env, rest);
       case 'crds':
         return printCrds();
+      case 'dev':
+        return await devCommand(process.env, rest);
       case 'help':
       case '--help':
       case '-h':
@@ -42,11 +47,7 @@ export async function runCli(argv: string[]): Promise<number | undefined> {
         return 2;
     }
   } catch (err) {
-    // Config and plugin errors are for people: print the message, not a stack.
-    const e = err as Error & { code?: string };
-    const known = err instanceof HostError || (typeof e.code === 'string' && e.code.startsWith('ZW_ERR_'));
-    process.stderr.write(`zen-watcher: ${known ? e.message : (e.stack ?? String(err))}\n`);
-    if (e.cause && known) process.stderr.write(`  cause: ${(e.cause as Error).message ?? String(e.cause)}\n`);
+    process.stderr.write(formatCliError(err));
     return 1;
   }
 }

@@ -2,6 +2,7 @@ import { loadConfig } from '../config/load-config.js';
 import { createHost } from '../host.js';
 import { createLogger } from '../log.js';
 import { resolveMode } from '../kube/resolve-mode.js';
+import { discoverPlugins } from '../plugins/discovery.js';
 
 /**
  * Runs the host until SIGTERM/SIGINT: config, mode (local or cluster), host, signals. On a signal
@@ -19,7 +20,10 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
   const host =
     mode.mode === 'cluster'
       ? await (await import('../cluster-host.js')).createClusterHost(config, log, mode.kubeconfig)
-      : await createHost(config, { log });
+      : await createHost(config, {
+          log,
+          plugins: await discoverPlugins({ configured: config.plugins, onShadowed: (c) => log.warn({ package: c.packageName, used: c.used, shadowed: c.shadowed }, c.message) }),
+        });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -42,8 +46,19 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Run by a supervisor (zen-watcher dev) over an IPC channel: its end is ours.
+  if (process.channel) process.once('disconnect', () => stop('supervisor gone'));
 
   const address = await host.start();
+  if (mode.mode === 'local') {
+    // Nothing is watched without a cluster: say so, rather than "ready" and silence.
+    for (const s of host.sources.all().filter((i) => i.kind === 'informer')) {
+      log.warn(
+        { source: s.source, instance: s.id },
+        `informer source ${s.source} cannot receive events in local mode (there is no cluster to watch): run the host in cluster mode to see its events, and test its mapping with runInformer of @zen-watcher/sdk/testing`,
+      );
+    }
+  }
   log.info({ plugins: [...host.plugins.values()].map((p) => ({ name: p.plugin.name, kind: p.plugin.kind, version: p.version, package: p.packageName, origin: p.origin })) }, 'plugins loaded');
   log.info(
     { address, sources: host.sources.all().map((s) => ({ source: s.source, path: s.webhookPath })), startupMs: Math.round(performance.now() - t0) },

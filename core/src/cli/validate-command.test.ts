@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alertPlugin, loaded, tempDir } from '../test-support/fixtures.js';
+import { alertPlugin, loaded, tempDir } from '../../test-support/fixtures.js';
 import { validateIngesters } from './validate-command.js';
 
 const good = `apiVersion: zen.kube-zen.io/v1alpha1

@@ -10,6 +10,7 @@ import { discoverPlugins, type LoadedPlugin } from '../plugins/discovery.js';
 import { SourceInstance } from '../runtime/source-instance.js';
 import { crdFiles } from './crds.js';
 import { loadConfig } from '../config/load-config.js';
+import { printWarning } from './print-error.js';
 
 interface Problem {
   file: string;
@@ -100,7 +101,7 @@ export async function validateCommand(env: NodeJS.ProcessEnv, files: string[]): 
     return 2;
   }
   const { config } = loadConfig({ ...env, ZW_MODE: 'local' });
-  const plugins = await discoverPlugins({ configured: config.plugins });
+  const plugins = await discoverPlugins({ configured: config.plugins, onShadowed: (c) => printWarning(c.message) });
   const problems = validateIngesters(files, plugins);
   for (const p of problems) process.stdout.write(`${p.file}: document ${p.doc}${p.name ? ` (Ingester ${p.name})` : ''}: ${p.path ? `${p.path}: ` : ''}${p.message}\n`);
   if (problems.length === 0) process.stdout.write(`${files.length} file(s) valid\n`);

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../test-support/fixtures.js';
+import { tempDir } from '../../test-support/fixtures.js';
 import { loadConfig } from './load-config.js';
 
 function errorOf(fn: () => unknown): string {

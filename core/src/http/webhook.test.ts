@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Host } from '../host.js';
-import { testHost } from '../test-support/fixtures.js';
+import { testHost } from '../../test-support/fixtures.js';
 import { signBody } from './webhook-auth.js';
 
 let host: Host | undefined;

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createHostMetrics } from '../metrics/host-metrics.js';
-import { alertPlugin, loaded } from '../test-support/fixtures.js';
+import { alertPlugin, loaded } from '../../test-support/fixtures.js';
 import { SourceInstance } from './source-instance.js';
 
 const build = (namespaces: string[] | undefined, scope: string[]) => {

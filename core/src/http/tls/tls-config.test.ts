@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load-config.js';
 import type { TlsConfig } from '../../config/host-config.js';
-import { tempDir } from '../../test-support/fixtures.js';
+import { tempDir } from '../../../test-support/fixtures.js';
 import { certificateSource } from './certificate-source.js';
 import { tlsSecretRefs } from '../../config/tls-config.js';
 

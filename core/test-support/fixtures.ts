@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import Type from 'typebox';
 import { definePlugin } from '@zen-watcher/sdk';
 import { pino } from 'pino';
-import { loadConfig } from '../config/load-config.js';
-import type { HostConfig } from '../config/host-config.js';
-import { createHost, type Host, type HostOptions } from '../host.js';
-import type { LoadedPlugin } from '../plugins/discovery.js';
+import { loadConfig } from '../src/config/load-config.js';
+import type { HostConfig } from '../src/config/host-config.js';
+import { createHost, type Host, type HostOptions } from '../src/host.js';
+import type { LoadedPlugin } from '../src/plugins/discovery.js';
 
 /** A small webhook plugin used to test the host without depending on a bundled plugin. */
 export const alertPlugin = definePlugin({
