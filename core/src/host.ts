@@ -59,7 +59,7 @@ const noSecrets: SecretReader = { read: () => undefined };
 export async function createHost(config: HostConfig, options: HostOptions): Promise<Host> {
   const log = options.log;
   const metrics = options.metrics ?? createHostMetrics({ defaultMetrics: options.defaultMetrics });
-  const plugins = options.plugins ?? (await discoverPlugins({ configured: config.plugins }));
+  const plugins = options.plugins ?? (await discoverPlugins({ configured: config.plugins, onShadowed: (c) => log.warn({ package: c.packageName, used: c.used, shadowed: c.shadowed }, c.message) }));
   const sink = options.sink ?? new JsonlSink(config.output.file, log.child({ component: 'sink' }));
   const dedup = new DedupCache(config.dedup.maxSize);
   const pipeline = new Pipeline({ sink, dedup, metrics, log: log.child({ component: 'pipeline' }) });

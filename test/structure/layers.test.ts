@@ -27,7 +27,7 @@ const KNOWN: Record<string, string> = {
 };
 
 const SRC = join(import.meta.dirname, '..', '..', 'core', 'src');
-const LEFT_OUT = (file: string) => file.endsWith('.test.ts') || file.startsWith('test-support/');
+const LEFT_OUT = (file: string) => file.endsWith('.test.ts');
 
 /** Every .ts file under core/src, as a posix path relative to it. */
 function sourceFiles(dir = SRC): string[] {
