@@ -58,7 +58,10 @@ export interface PluginGauge {
 
 /**
  * Metrics a plugin may register. Names are prefixed with `zenwatcher_plugin_` and carry a
- * `plugin` label, so two plugins cannot collide.
+ * `plugin` label. Two plugins asking for the same name share one metric, told apart by that
+ * label, so they must ask with the same label names: asking with others throws a `TypeError`
+ * naming both (at `start`, or in the hook that asked). Prefix your names with your plugin's to
+ * stay clear of others'.
  *
  * @example
  * ```ts
