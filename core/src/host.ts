@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { HostConfig } from './config/host-config.js';
 import { buildApp, type Readiness } from './http/app.js';
 import { webhookListeners } from './http/tls/webhook-listeners.js';
-import type { SecretReader, TokenReviewer } from './http/webhook-auth.js';
+import { authSpecProblem, type SecretReader, type TokenReviewer } from './http/webhook-auth.js';
 import { createHostMetrics, type HostMetrics } from './metrics/host-metrics.js';
 import { DedupCache } from './pipeline/dedup-cache.js';
 import { Pipeline } from './pipeline/pipeline.js';
@@ -75,6 +75,7 @@ export async function createHost(config: HostConfig, options: HostOptions): Prom
     scope: config.watchNamespaces,
     defaultTtlSeconds: config.observationTtlSeconds,
     dedupWindowSeconds: config.dedup.windowSeconds,
+    authProblem: authSpecProblem,
   });
   let started = false;
   let draining = false;

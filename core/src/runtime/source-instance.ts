@@ -3,7 +3,6 @@ import { checkEvents, formatIssues, guardHook, logInvalid, resolveWithDefaults, 
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { SourceSpec, WebhookAuth } from '../config/source-spec.js';
-import { authSpecProblem } from '../http/webhook-auth.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import { pluginMetrics } from '../metrics/plugin-metrics.js';
 import { compileFilter, filterProblems, type EventFilter } from '../pipeline/event-filter.js';
@@ -32,6 +31,11 @@ export interface InstanceOptions {
   metrics: HostMetrics;
   /** Where `ctx.emit` sends events. */
   emit: (instance: SourceInstance, events: SourceEvent[]) => void;
+  /**
+   * What is wrong with `spec.webhook.auth` beyond its schema (the HTTP layer's signature schemes
+   * know; it is handed in so this layer does not reach up to them).
+   */
+  authProblem?: (auth: WebhookAuth | undefined) => string | undefined;
 }
 
 /**
@@ -109,7 +113,7 @@ export class SourceInstance implements PipelineSource {
     }
     const problems = filterProblems(opts.spec.filters);
     if (problems.length > 0) return { ok: false, reason: 'InvalidFilters', message: problems.join('\n') };
-    const authProblem = authSpecProblem(opts.spec.webhook?.auth);
+    const authProblem = opts.authProblem?.(opts.spec.webhook?.auth);
     if (authProblem) return { ok: false, reason: 'InvalidWebhook', message: authProblem };
     if (loaded.plugin.kind === 'informer' && opts.spec.webhook) {
       return { ok: false, reason: 'InvalidWebhook', message: `spec.webhook is set but "${loaded.plugin.name}" is an informer source, not a webhook` };

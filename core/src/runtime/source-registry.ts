@@ -6,7 +6,7 @@ import type { HostMetrics } from '../metrics/host-metrics.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { LoadedPlugin } from '../plugins/discovery.js';
 import type { RouteTable } from './route-table.js';
-import { SourceInstance, type RejectReason } from './source-instance.js';
+import { SourceInstance, type InstanceOptions, type RejectReason } from './source-instance.js';
 
 export type ApplyResult = { ok: true; instance: SourceInstance } | { ok: false; reason: RejectReason | 'StartFailed'; message: string };
 
@@ -20,6 +20,8 @@ export interface RegistryOptions {
   scope: readonly string[];
   defaultTtlSeconds: number;
   dedupWindowSeconds: number;
+  /** Checks `spec.webhook.auth` against the auth schemes (the HTTP layer's, handed in). */
+  authProblem?: InstanceOptions['authProblem'];
 }
 
 /** What applying one source needs besides its spec. */
@@ -73,6 +75,7 @@ export class SourceRegistry {
       registry: this.opts.registry,
       metrics: this.opts.metrics,
       emit: (instance, events) => this.emitted(instance, events),
+      authProblem: this.opts.authProblem,
     });
     if (!built.ok) return built;
     const next = built.instance;
