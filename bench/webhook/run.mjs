@@ -1,120 +1,109 @@
-// Webhook ingest benchmark: zen-watcher (local mode, falco source) against bare fastify, same
-// machine, same run, real sockets on loopback, real Falco payloads made distinct per request.
-//   npm run build && npx node bench/webhook/run.mjs [--seconds 10] [--connections 50]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir, cpus, totalmem } from 'node:os';
-import { join, dirname } from 'node:path';
+// Webhook ingest benchmark: zen-watcher (local mode) against bare fastify, same machine, same
+// run, real sockets on loopback, real payloads made distinct per request. Rounds alternate the
+// two servers (a fresh process each) so a change in machine load hits both alike; besides
+// requests/s it reports the server's CPU time per request (user+sys from /proc, far less
+// sensitive to other load than requests/s) and the load average during each pass.
+//   npm run build && npm run bench:webhook -- [--seconds 10] [--connections 50] [--rounds 3]
+//     [--source falco|audit|webhook] [--no-baseline] [--no-idle] [--profile]
+// --profile runs zen-watcher under --cpu-prof and prints where its time went.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { makeBodies } from './bodies.mjs';
+import { summarise } from './profile-summary.mjs';
+import { cpuSeconds, rssMiB, startServer } from './server-process.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const seconds = arg('seconds', 10);
-const connections = arg('connections', 50);
-const source = process.argv.includes('--source') ? process.argv[process.argv.indexOf('--source') + 1] : 'falco';
+const flag = (name) => process.argv.includes(`--${name}`);
+const arg = (name, def) => (flag(name) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : def);
+const seconds = Number(arg('seconds', 10));
+const connections = Number(arg('connections', 50));
+const rounds = Number(arg('rounds', 3));
+const source = arg('source', 'falco');
+const profile = flag('profile');
+const load1 = () => Math.round(loadavg()[0] * 10) / 10;
 
-// Real Falco alerts (single-object fixtures), each made into many distinct findings by varying the pod.
-const fixtures = join(root, 'plugins', 'falco', 'test', 'fixtures');
-const alerts = readdirSync(fixtures)
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => JSON.parse(readFileSync(join(fixtures, f), 'utf8')))
-  .filter((a) => a && typeof a === 'object' && !Array.isArray(a) && a.rule);
-// 50,000 distinct findings per pass (a pass that sends more repeats some, which then take the
-// dedup path: a realistic mix); the warm-up pass uses other pods than the measured one.
-// Audit: a real API server audit event (creating a Secret), each with its own auditID.
-const auditEvent = JSON.parse(readFileSync(join(root, 'plugins', 'audit', 'test', 'fixtures', 'event-v1-metadata-create-secret-kube-system.json'), 'utf8'));
-function makeBodies(pass) {
-  const out = [];
-  for (let i = 0; i < 50_000; i++) {
-    if (source === 'audit') {
-      out.push(JSON.stringify({ ...auditEvent, auditID: `${pass}-${i}-${auditEvent.auditID ?? 'x'}` }));
-    } else if (source === 'webhook') {
-      out.push(JSON.stringify({ title: `Backup failed for volume ${pass}-${i}`, severity: 'high', namespace: 'bench', timestamp: '2026-11-26T06:00:00Z' }));
-    } else {
-      const a = structuredClone(alerts[i % alerts.length]);
-      a.output_fields = { ...(a.output_fields ?? {}), 'k8s.pod.name': `bench-${pass}-${i}`, 'k8s.ns.name': 'bench' };
-      out.push(JSON.stringify(a));
-    }
-  }
-  return out;
-}
-let bodies = makeBodies('warmup');
-
-function peakRssMiB(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
-}
-
-async function waitReady(url, t0, child, anyAnswer) {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      const r = await fetch(url);
-      if (r.status === 200 || anyAnswer) return performance.now() - t0;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-async function startServer(kind) {
-  const port = 18000 + Math.floor(Math.random() * 2000);
-  const dir = mkdtempSync(join(tmpdir(), 'zw-bench-'));
-  let cmd;
-  const env = { ...process.env, PORT: String(port) };
-  if (kind === 'zen-watcher') {
-    const cfg = join(dir, 'zw.yaml');
-    writeFileSync(cfg, `mode: local\nhost: 127.0.0.1\noutput: { file: ${join(dir, 'observations.jsonl')} }\nsources:\n  - source: ${source}\n`);
-    Object.assign(env, { ZW_CONFIG: cfg, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' });
-    cmd = [join(root, 'core', 'dist', 'main.js')];
-  } else cmd = [join(root, 'bench', 'webhook', 'baseline-server.mjs')];
-  const t0 = performance.now();
-  const child = spawn(process.execPath, cmd, { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  // The baseline has no /readyz: any answer means it is up.
-  const readyMs = await waitReady(`http://127.0.0.1:${port}${kind === 'zen-watcher' ? '/readyz' : '/nothing'}`, t0, child, kind !== 'zen-watcher');
-  return { child, port, readyMs, dir };
-}
-
-async function load(port) {
+async function load(port, bodies, duration) {
   let i = 0;
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections,
-    duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        path: `/ingest/${source}`,
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }),
-      },
-    ],
+    duration,
+    requests: [{ method: 'POST', path: `/ingest/${source}`, headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
   });
-  return {
-    requestsPerSec: Math.round(result.requests.average),
-    p50ms: result.latency.p50,
-    p99ms: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    total: result.requests.total,
-  };
+  return { requestsPerSec: Math.round(result.requests.average), p50ms: result.latency.p50, p99ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors, total: result.requests.total };
 }
 
-const out = { machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, seconds, connections, source };
-const kinds = process.argv.includes('--no-baseline') ? ['zen-watcher'] : ['fastify-baseline', 'zen-watcher'];
-for (const kind of kinds) {
-  const s = await startServer(kind);
-  bodies = makeBodies('warmup');
-  await load(s.port); // warm-up pass is not recorded: JIT and first-write costs
-  bodies = makeBodies('measured');
-  const r = await load(s.port);
-  out[kind] = { ...r, peakRssMiB: Math.round(peakRssMiB(s.child.pid) * 10) / 10, startToReadyMs: Math.round(s.readyMs) };
-  s.child.kill('SIGTERM');
-  await new Promise((r) => s.child.once('exit', r));
+async function measure(kind, round) {
+  const profDir = profile && kind === 'zen-watcher' ? mkdtempSync(join(tmpdir(), 'zw-prof-')) : undefined;
+  const s = await startServer(root, kind, { source, nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [] });
+  try {
+    // The warm-up pass is not recorded (JIT, first writes); it uses other findings than the measured one.
+    await load(s.port, makeBodies(root, source, `warmup-${round}`), Math.max(3, Math.round(seconds / 2)));
+    const bodies = makeBodies(root, source, `measured-${round}`);
+    const loadBefore = load1();
+    const cpu0 = cpuSeconds(s.child.pid);
+    const client0 = process.cpuUsage();
+    const r = await load(s.port, bodies, seconds);
+    const cpuUsPerRequest = ((cpuSeconds(s.child.pid) - cpu0) * 1e6) / Math.max(1, r.total);
+    const client = process.cpuUsage(client0);
+    // The load generator shares the cores: its own cost per request says how much of the
+    // machine the server could have had.
+    const clientCpuUsPerRequest = (client.user + client.system) / Math.max(1, r.total);
+    const rss = rssMiB(s.child.pid);
+    return { kind, round, ...r, cpuUsPerRequest: Math.round(cpuUsPerRequest * 10) / 10, clientCpuUsPerRequest: Math.round(clientCpuUsPerRequest * 10) / 10, peakRssMiB: Math.round(rss.peak), rssAfterMiB: Math.round(rss.now), startToReadyMs: Math.round(s.readyMs), startupCpuMs: Math.round(s.startupCpuMs), loadAvg1m: [loadBefore, load1()] };
+  } finally {
+    await s.stop();
+    if (profDir) {
+      const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+      if (file) printProfile(join(profDir, file));
+    }
+  }
 }
-if (out['fastify-baseline']) out.ratio = Math.round((out['zen-watcher'].requestsPerSec / out['fastify-baseline'].requestsPerSec) * 100) / 100;
-console.log(JSON.stringify(out, null, 2));
+
+function printProfile(file) {
+  const s = summarise(JSON.parse(readFileSync(file, 'utf8')), 25);
+  console.error(`\nprofile ${file}: busy ${s.totalMs} ms`);
+  for (const [title, rows] of [['by area (self)', s.areas], ['by function (self)', s.self], ['by frame (inclusive)', s.inclusive]]) {
+    console.error(`${title}:`);
+    for (const r of rows) console.error(`  ${String(r.pct).padStart(5)}%  ${r.name}`);
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const kinds = flag('no-baseline') ? ['zen-watcher'] : ['fastify-baseline', 'zen-watcher'];
+const runs = [];
+for (let round = 0; round < rounds; round++) {
+  // Alternate which goes first, so neither always meets the same moment of the machine's load.
+  for (const kind of round % 2 ? [...kinds].reverse() : kinds) {
+    const r = await measure(kind, round);
+    runs.push(r);
+    console.error(`round ${round} ${kind}: ${r.requestsPerSec} req/s, ${r.cpuUsPerRequest} µs CPU/req, p99 ${r.p99ms} ms, peak RSS ${r.peakRssMiB} MiB, ready ${r.startToReadyMs} ms (${r.startupCpuMs} ms CPU), load ${r.loadAvg1m.join('→')}`);
+  }
+}
+
+const summary = {};
+for (const kind of kinds) {
+  const mine = runs.filter((r) => r.kind === kind);
+  const m = (k) => median(mine.map((r) => r[k]));
+  summary[kind] = { requestsPerSec: m('requestsPerSec'), cpuUsPerRequest: m('cpuUsPerRequest'), p50ms: m('p50ms'), p99ms: m('p99ms'), peakRssMiB: Math.max(...mine.map((r) => r.peakRssMiB)), startToReadyMs: m('startToReadyMs'), startupCpuMs: m('startupCpuMs'), non2xx: mine.reduce((a, r) => a + r.non2xx + r.errors, 0) };
+}
+if (summary['fastify-baseline']) {
+  // Per round, against the baseline measured next to it.
+  const ratios = (f) => Array.from({ length: rounds }, (_, round) => f(runs.find((r) => r.round === round && r.kind === 'zen-watcher'), runs.find((r) => r.round === round && r.kind === 'fastify-baseline')));
+  summary.requestsPerSecRatio = ratios((z, b) => Math.round((z.requestsPerSec / b.requestsPerSec) * 100) / 100);
+  summary.cpuPerRequestRatio = ratios((z, b) => Math.round((b.cpuUsPerRequest / z.cpuUsPerRequest) * 100) / 100);
+}
+if (!flag('no-idle')) {
+  const idle = spawnSync(process.execPath, [join(root, 'bench', 'webhook', 'idle-follower.ts')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  summary.idleFollower = idle.status === 0 ? JSON.parse(idle.stdout) : { error: `exit ${idle.status}` };
+}
+const machine = { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAvg: loadavg().map((l) => Math.round(l * 10) / 10) };
+console.log(JSON.stringify({ machine, seconds, connections, rounds, source, logLevel: process.env.BENCH_LOG_LEVEL ?? 'info (the default)', summary, runs }, null, 2));
