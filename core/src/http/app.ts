@@ -24,8 +24,17 @@ export interface AppDeps extends WebhookDeps {
   readiness: () => Readiness;
   /** Serve HTTPS with these options (http/tls/webhook-listeners.ts); plain HTTP when unset. */
   https?: HttpsOptions;
+  /** How long a sender may take to deliver a whole request; default {@link REQUEST_TIMEOUT_MS}. */
+  requestTimeoutMs?: number;
 }
 
+/**
+ * A sender gets this long to deliver its request, headers and body (then 408 and the connection
+ * is closed). Fastify turns Node's own limit off, which lets a sender that stalls half-way
+ * through a body (slow-loris) hold a connection for ever; 30 s is far more than a 1 MiB body
+ * needs on any working link.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * The HTTP surface: probes, metrics and the webhook dispatcher. Built without listening, so tests
@@ -33,13 +42,18 @@ export interface AppDeps extends WebhookDeps {
  * answers 413 above it and 415 for content types that are not JSON or NDJSON.
  */
 export function buildApp(deps: AppDeps): FastifyInstance {
+  const requestTimeout = deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  // Node checks that deadline on a timer, every 30 s by default: that would double the bound.
+  // Its headers deadline must not be longer than the request's, or the request's is never checked.
+  const server = { requestTimeout, headersTimeout: Math.min(60_000, requestTimeout), connectionsCheckingInterval: Math.min(1000, requestTimeout) };
   const app = Fastify({
     loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes,
+    requestTimeout,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    ...(deps.https ? { https: deps.https } : {}),
+    ...(deps.https ? { https: { ...deps.https, ...server } } : { http: server }),
   }) as unknown as FastifyInstance;
   app.removeAllContentTypeParsers();
   // JSON in all its spellings and NDJSON, as @zen-watcher/sdk/testing reads them.
