@@ -36,6 +36,10 @@ export interface AppDeps extends WebhookDeps {
  */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
+const noRouteSchemas = (): never => {
+  throw new Error('routes of the host declare no JSON schemas');
+};
+
 /**
  * The HTTP surface: probes, metrics and the webhook dispatcher. Built without listening, so tests
  * can `inject()`. Bodies are read as raw bytes (HMAC needs them) within the body limit; fastify
@@ -49,6 +53,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // No route declares a JSON schema (bodies are the plugins' to check, with typebox), so the
+    // ajv and fast-json-stringify compilers fastify would load at start (~100 modules) are not.
+    schemaController: { compilersFactory: { buildValidator: () => noRouteSchemas, buildSerializer: () => noRouteSchemas } },
     bodyLimit: deps.bodyLimitBytes,
     requestTimeout,
     return503OnClosing: true,
