@@ -4,7 +4,9 @@
 // requests/s it reports the server's CPU time per request (user+sys from /proc, far less
 // sensitive to other load than requests/s) and the load average during each pass.
 //   npm run build && npm run bench:webhook -- [--seconds 10] [--connections 50] [--rounds 3]
-//     [--source falco|audit|webhook] [--no-baseline] [--no-idle] [--profile]
+//     [--source falco|audit|webhook] [--no-baseline] [--no-idle] [--profile] [--workspace]
+// zen-watcher runs from the image's runtime tree built from this checkout (image-tree.mjs);
+// --workspace runs it from the checkout instead (which also loads the example plugin).
 // --profile runs zen-watcher under --cpu-prof and prints where its time went.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { makeBodies } from './bodies.mjs';
+import { imageTree } from './image-tree.mjs';
 import { summarise } from './profile-summary.mjs';
 import { cpuSeconds, rssMiB, startServer } from './server-process.mjs';
 
@@ -25,6 +28,7 @@ const rounds = Number(arg('rounds', 3));
 const source = arg('source', 'falco');
 const profile = flag('profile');
 const load1 = () => Math.round(loadavg()[0] * 10) / 10;
+const main = flag('workspace') ? join(root, 'core', 'dist', 'main.js') : imageTree(root);
 
 async function load(port, bodies, duration) {
   let i = 0;
@@ -39,7 +43,7 @@ async function load(port, bodies, duration) {
 
 async function measure(kind, round) {
   const profDir = profile && kind === 'zen-watcher' ? mkdtempSync(join(tmpdir(), 'zw-prof-')) : undefined;
-  const s = await startServer(root, kind, { source, nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [] });
+  const s = await startServer(root, kind, { source, main, nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [] });
   try {
     // The warm-up pass is not recorded (JIT, first writes); it uses other findings than the measured one.
     await load(s.port, makeBodies(root, source, `warmup-${round}`), Math.max(3, Math.round(seconds / 2)));
@@ -102,8 +106,8 @@ if (summary['fastify-baseline']) {
   summary.cpuPerRequestRatio = ratios((z, b) => Math.round((b.cpuUsPerRequest / z.cpuUsPerRequest) * 100) / 100);
 }
 if (!flag('no-idle')) {
-  const idle = spawnSync(process.execPath, [join(root, 'bench', 'webhook', 'idle-follower.ts')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const idle = spawnSync(process.execPath, [join(root, 'bench', 'webhook', 'idle-follower.ts'), '--main', main], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   summary.idleFollower = idle.status === 0 ? JSON.parse(idle.stdout) : { error: `exit ${idle.status}` };
 }
 const machine = { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAvg: loadavg().map((l) => Math.round(l * 10) / 10) };
-console.log(JSON.stringify({ machine, seconds, connections, rounds, source, logLevel: process.env.BENCH_LOG_LEVEL ?? 'info (the default)', summary, runs }, null, 2));
+console.log(JSON.stringify({ machine, seconds, connections, rounds, source, main, logLevel: process.env.BENCH_LOG_LEVEL ?? 'info (the default)', summary, runs }, null, 2));

@@ -37,9 +37,10 @@ async function waitReady(url, child, anyAnswer) {
  * Starts `kind` ('zen-watcher' or 'fastify-baseline') on a random port and waits until it is
  * ready (zen-watcher: /readyz 200; the baseline has no /readyz, any answer means it is up).
  * `nodeArgs` go before the script (e.g. --cpu-prof). zen-watcher is started exactly as a user
- * starts it: `node core/dist/main.js`, with its own defaults.
+ * starts it: `node <main>` (default this checkout's core/dist/main.js), with its own defaults,
+ * in its own directory (the host also looks for plugins beside its working directory).
  */
-export async function startServer(root, kind, { source, nodeArgs = [], env: extraEnv = {} }) {
+export async function startServer(root, kind, { source, main = join(root, 'core', 'dist', 'main.js'), nodeArgs = [], env: extraEnv = {} }) {
   const port = 18000 + Math.floor(Math.random() * 2000);
   const dir = mkdtempSync(join(tmpdir(), 'zw-bench-'));
   const env = { ...process.env, PORT: String(port), ...extraEnv };
@@ -48,10 +49,10 @@ export async function startServer(root, kind, { source, nodeArgs = [], env: extr
     const cfg = join(dir, 'zw.yaml');
     writeFileSync(cfg, `mode: local\nhost: 127.0.0.1\noutput: { file: ${join(dir, 'observations.jsonl')} }\nsources:\n  - source: ${source}\n`);
     Object.assign(env, { ZW_CONFIG: cfg, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' });
-    script = join(root, 'core', 'dist', 'main.js');
+    script = main;
   } else script = join(root, 'bench', 'webhook', 'baseline-server.mjs');
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, script], { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'] });
   await waitReady(`http://127.0.0.1:${port}${kind === 'zen-watcher' ? '/readyz' : '/nothing'}`, child, kind !== 'zen-watcher');
   const readyMs = performance.now() - t0;
   return {
