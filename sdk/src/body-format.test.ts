@@ -16,13 +16,21 @@ describe('parseWebhookBody', () => {
     expect(r).toMatchObject({ ok: false, message: expect.stringMatching(/^line 2/) });
   });
 
-  it.each(['{"__proto__":{"polluted":true}}', '{"a":{"constructor":{"prototype":{"polluted":true}}}}'])('refuses prototype pollution keys in %s', (text) => {
+  it.each([
+    '{"__proto__":{"polluted":true}}',
+    '{"a":{"constructor":{"prototype":{"polluted":true}}}}',
+    // JSON.parse decodes escapes in keys: these are `__proto__` and `constructor` too.
+    '{"\\u005f_proto__":{"polluted":true}}',
+    '{"a":{"constructo\\u0072":{"prototype":{"polluted":true}}}}',
+    '{"__pr\\u006fto__":{"polluted":true}}',
+  ])('refuses prototype pollution keys in %s', (text) => {
     const r = parseWebhookBody(text, ['json']);
     expect(r.ok).toBe(false);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('accepts the word constructor as a plain value', () => {
+  it('accepts the word constructor as a plain value, and escaped text that is no such key', () => {
     expect(parseWebhookBody('{"constructor":"x","proc":"__proto__"}', ['json'])).toEqual({ ok: true, value: { constructor: 'x', proc: '__proto__' } });
+    expect(parseWebhookBody('{"msg":"a \\u003c b \\u0041"}', ['json'])).toEqual({ ok: true, value: { msg: 'a < b A' } });
   });
 });

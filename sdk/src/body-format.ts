@@ -11,8 +11,10 @@ import type { BodyFormat } from './plugin.js';
  */
 export type ParsedBody = { ok: true; value: unknown } | { ok: false; message: string };
 
-// Keys that turn a parsed body into a prototype-pollution gadget once a plugin spreads it.
-const POISON_HINT = /"(?:__proto__|constructor|prototype)"\s*:/;
+// Keys that turn a parsed body into a prototype-pollution gadget once a plugin merges it, as
+// written or with letters escaped (JSON.parse decodes `"\u005f_proto__"` to `__proto__`). The
+// hint only picks the careful parse; the reviver decides on the decoded keys.
+const POISON_HINT = /"(?:__proto__|constructor|prototype)"\s*:|\\u00[4-7][0-9a-fA-F]/;
 
 function rejectPoison(key: string, value: unknown): unknown {
   if (key === '__proto__' || (key === 'constructor' && value !== null && typeof value === 'object' && 'prototype' in value)) {

@@ -25,6 +25,7 @@ const HOSTILE_SCALARS = [
   '{}',
   '{"__proto__":{"polluted":1}}',
   '{"constructor":{"prototype":{"polluted":1}}}',
+  '{"\\u005f_proto__":{"polluted":1}}',
   '"2026-13-45T25:61:61Z"',
   '"9999-12-31T23:59:59.999999999+99:99"',
   '"Emergency"',
