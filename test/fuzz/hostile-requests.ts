@@ -28,13 +28,22 @@ export function loadFixtures(root: string): Fixture[] {
   });
 }
 
-/** One hostile request, what it is (for the failure report), and whether a complete request was sent (so an answer is owed). */
+/**
+ * One hostile request, what it is (for the failure report), whether a complete request is sent
+ * (so an answer is owed), and whether the server may refuse it before reading its body (an
+ * unknown route, a content type or size it refuses from the headers, malformed HTTP): then it
+ * answers and closes while the body is still coming, and TCP may reset the connection before
+ * the answer is read, which is a refusal too.
+ */
 export interface FuzzCase {
   kind: string;
   detail: string;
   req: RawRequest;
   expectAnswer: boolean;
+  refusedEarly?: boolean;
 }
+
+const REFUSED_FROM_HEADERS = new Set(['content-type', 'oversize', 'http', 'path']);
 
 const CONTENT_TYPES: (string | undefined)[] = [
   undefined,
@@ -85,6 +94,11 @@ function badBatch(rng: Rng, fx: Fixture): string {
 
 /** One request of a random kind, built from `rng` alone (a seed replays it exactly). */
 export function hostileCase(rng: Rng, fixtures: readonly Fixture[], bodyLimit: number): FuzzCase {
+  const c = buildCase(rng, fixtures, bodyLimit);
+  return { ...c, refusedEarly: REFUSED_FROM_HEADERS.has(c.kind) || c.req.body.length > bodyLimit };
+}
+
+function buildCase(rng: Rng, fixtures: readonly Fixture[], bodyLimit: number): FuzzCase {
   const fx = rng.pick(fixtures);
   const route = rng.chance(0.85) ? `/ingest/${fx.source}` : `/ingest/${rng.pick(FUZZ_SOURCES)}`;
   const doc = rng.pick(fx.docs);
