@@ -9,7 +9,7 @@
 // --workspace runs it from the checkout instead (which also loads the example plugin).
 // --profile runs zen-watcher under --cpu-prof and prints where its time went.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,8 +62,10 @@ async function measure(kind, round) {
   } finally {
     await s.stop();
     if (profDir) {
-      const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-      if (file) printProfile(join(profDir, file));
+      // The largest: the host may have restarted itself once (heap defaults), leaving a short one.
+      const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(profDir, f));
+      const file = files.sort((a, b) => statSync(b).size - statSync(a).size)[0];
+      if (file) printProfile(file);
     }
   }
 }
