@@ -53,6 +53,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // One logger for every request instead of a child per request: request logging is off, and
+    // the few lines fastify writes about a request name it themselves (reqId in our error handler).
+    childLoggerFactory: (logger) => logger,
     // No route declares a JSON schema (bodies are the plugins' to check, with typebox), so the
     // ajv and fast-json-stringify compilers fastify would load at start (~100 modules) are not.
     schemaController: { compilersFactory: { buildValidator: () => noRouteSchemas, buildSerializer: () => noRouteSchemas } },
@@ -93,7 +96,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
-    if (status >= 500) req.log.error({ err }, 'request failed');
+    if (status >= 500) req.log.error({ err, reqId: req.id, url: req.url.split('?')[0] }, 'request failed');
     const source = deps.routes.get(req.url)?.source;
     if (source && status < 500) deps.metrics.dropped.inc({ source, reason: status === 413 ? 'body_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request' });
     return reply.code(status).send({ error: err.code ?? 'Error', message: status >= 500 ? 'internal error' : err.message });

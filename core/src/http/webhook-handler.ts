@@ -5,6 +5,8 @@ import type { Pipeline, PipelineOutcome } from '../pipeline/pipeline.js';
 import type { RouteTable } from '../runtime/route-table.js';
 import { checkAuth, withoutCredentials, type SecretReader, type TokenReviewer } from './webhook-auth.js';
 
+const EMPTY = Buffer.alloc(0);
+
 export interface WebhookDeps {
   routes: RouteTable;
   pipeline: Pipeline;
@@ -40,7 +42,7 @@ export function webhookHandler(deps: WebhookDeps) {
     (req as { zwSource?: string }).zwSource = source;
     if (deps.draining()) return reply.code(503).header('retry-after', '5').send({ error: 'ShuttingDown', message: 'this replica is shutting down; retry' });
 
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const raw = Buffer.isBuffer(req.body) ? req.body : EMPTY;
     let failure = checkAuth(instance.auth, instance.defaultNamespace, req.headers, raw, deps);
     if (failure instanceof Promise) failure = await failure;
     if (failure) {

@@ -115,8 +115,10 @@ export class Pipeline {
       ttlSecondsAfterCreation: src.ttlSecondsAfterCreation,
       receivedAt,
     });
+    const normalized: NormalizedEvent = { key: `${obs.metadata.namespace}/${obs.metadata.name}`, obs, change: changeOf(event.count, sync, obs.spec.detectedAt), selfCounted: event.count !== undefined };
     const filtered = src.filter(event);
-    return { key: `${obs.metadata.namespace}/${obs.metadata.name}`, obs, change: changeOf(event.count, sync, obs.spec.detectedAt), ...(filtered ? { filtered } : {}), selfCounted: event.count !== undefined };
+    if (filtered) normalized.filtered = filtered;
+    return normalized;
   }
 
   /** Counts the filtered, absorbs repeats, folds the rest into one write per Observation. */

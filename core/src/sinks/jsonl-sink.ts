@@ -22,7 +22,7 @@ interface Known {
 export class JsonlSink implements ObservationSink {
   private readonly fd: number;
   private readonly known: LruMap<string, Known>;
-  private pending: { line: string; done: (err: Error | null) => void }[] = [];
+  private pending: { line: string; resolve: () => void; reject: (err: Error) => void }[] = [];
   private writing = false;
   private scheduled = false;
   private readonly idle: (() => void)[] = [];
@@ -44,7 +44,7 @@ export class JsonlSink implements ObservationSink {
   // size). A caller's promise resolves only once its own line has been written.
   private append(line: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ line, done: (err) => (err ? reject(err) : resolve()) });
+      this.pending.push({ line, resolve, reject });
       if (!this.writing && !this.scheduled) {
         this.scheduled = true;
         setImmediate(() => {
@@ -64,16 +64,18 @@ export class JsonlSink implements ObservationSink {
     }
     this.pending = [];
     this.writing = true;
-    const buf = Buffer.from(batch.length === 1 ? batch[0].line : batch.map((b) => b.line).join(''));
+    let text = '';
+    for (const b of batch) text += b.line;
+    const buf = Buffer.from(text);
     const writeAll = (offset: number): void => {
       write(this.fd, buf, offset, buf.length - offset, null, (err, n) => {
         if (err) {
           this.log.error({ err, file: this.file }, 'cannot write the observations file');
-          for (const b of batch) b.done(err);
+          for (const b of batch) b.reject(err);
           return this.drain();
         }
         if (offset + n < buf.length) return writeAll(offset + n);
-        for (const b of batch) b.done(null);
+        for (const b of batch) b.resolve();
         this.drain();
       });
     };
@@ -84,31 +86,31 @@ export class JsonlSink implements ObservationSink {
     return `${ns}/${name}`;
   }
 
-  private async write(obs: Observation): Promise<void> {
+  private write(key: string, obs: Observation): Promise<void> {
     const line = `${JSON.stringify(obs)}\n`;
     const s = obs.status!;
-    this.known.set(this.key(obs.metadata.namespace, obs.metadata.name), { line, count: s.count, firstSeenAt: s.firstSeenAt, lastSeenAt: s.lastSeenAt ?? obs.spec.detectedAt });
-    await this.append(line);
+    this.known.set(key, { line, count: s.count, firstSeenAt: s.firstSeenAt, lastSeenAt: s.lastSeenAt ?? obs.spec.detectedAt });
+    return this.append(line);
   }
 
   async upsert(obs: Observation, change: CountChange): Promise<WriteOutcome> {
     if (this.closing) return { kind: 'retryAfter', seconds: 5, reason: 'shutting_down', message: 'the observations file is closed' };
-    const prev = this.known.get(this.key(obs.metadata.namespace, obs.metadata.name));
+    const key = this.key(obs.metadata.namespace, obs.metadata.name);
+    const prev = this.known.get(key);
     if (prev && isNoop(change)) return { kind: 'merged' };
     const s = obs.status!;
     const next: Observation = prev
       ? { ...obs, status: { firstSeenAt: prev.firstSeenAt, ...applyChange(prev, change) } }
       : { ...obs, status: { ...s, count: initialCount(change), lastSeenAt: change.lastSeenAt } };
     try {
-      await this.write(next);
+      await this.write(key, next);
     } catch (err) {
       return { kind: 'retryAfter', seconds: 5, reason: 'unavailable', message: `cannot write ${this.file}: ${(err as Error).message}` };
     }
+    // One line per write is local mode's view of what it records (the README's tour shows it);
+    // flat fields keep it cheap, since this runs once per request.
     if (this.log.isLevelEnabled('info')) {
-      this.log.info(
-        { observation: { namespace: next.metadata.namespace, name: next.metadata.name }, source: next.spec.source, severity: next.spec.severity, count: next.status?.count },
-        prev ? 'observation merged' : `observation: ${next.spec.title}`,
-      );
+      this.log.info({ observation: key, source: next.spec.source, severity: next.spec.severity, count: next.status?.count }, prev ? 'observation merged' : `observation: ${next.spec.title}`);
     }
     return { kind: prev ? 'merged' : 'created' };
   }
@@ -116,7 +118,8 @@ export class JsonlSink implements ObservationSink {
   async addCounts(counts: readonly PendingCount[]): Promise<PendingCount[]> {
     const failed: PendingCount[] = [];
     for (const c of counts) {
-      const prev = this.known.peek(this.key(c.namespace, c.name));
+      const key = this.key(c.namespace, c.name);
+      const prev = this.known.peek(key);
       try {
         if (!prev) {
           // Forgotten (beyond `memory`): written as a line carrying only the name and the change.
@@ -124,7 +127,7 @@ export class JsonlSink implements ObservationSink {
           continue;
         }
         const obs = JSON.parse(prev.line) as Observation;
-        await this.write({ ...obs, status: { ...obs.status!, ...applyChange(prev, c.change) } });
+        await this.write(key, { ...obs, status: { ...obs.status!, ...applyChange(prev, c.change) } });
       } catch {
         failed.push(c);
       }
