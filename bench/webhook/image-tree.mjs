@@ -5,13 +5,14 @@
 // which the image leaves out.
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** Builds the tree once; returns the path of its `core/dist/main.js`. */
 export function imageTree(checkout) {
   const root = resolve(checkout);
   const app = mkdtempSync(join(tmpdir(), 'zw-image-'));
-  const examples = join(realpathSync(root), 'examples');
+  // The workspace that node_modules belongs to (a checkout may borrow another's node_modules).
+  const examples = join(dirname(realpathSync(join(root, 'node_modules'))), 'examples');
   const link = (from, to) => {
     // Workspace links to the examples are what the image's build deletes.
     if (!realpathSync(from).startsWith(examples)) symlinkSync(from, to);

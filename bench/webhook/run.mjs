@@ -5,9 +5,12 @@
 // sensitive to other load than requests/s) and the load average during each pass.
 //   npm run build && npm run bench:webhook -- [--seconds 10] [--connections 50] [--rounds 3]
 //     [--source falco|audit|webhook] [--no-baseline] [--no-idle] [--profile] [--workspace]
+//     [--against <another checkout, built>]
 // zen-watcher runs from the image's runtime tree built from this checkout (image-tree.mjs);
 // --workspace runs it from the checkout instead (which also loads the example plugin).
-// --profile runs zen-watcher under --cpu-prof and prints where its time went.
+// --profile runs zen-watcher under --cpu-prof and prints where its time went. --against also
+// runs another build of zen-watcher (say, main before a change) in the same rounds.
+// zen-watcher's log level is its default (info: one line per Observation); BENCH_LOG_LEVEL sets another.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -28,7 +31,9 @@ const rounds = Number(arg('rounds', 3));
 const source = arg('source', 'falco');
 const profile = flag('profile');
 const load1 = () => Math.round(loadavg()[0] * 10) / 10;
-const main = flag('workspace') ? join(root, 'core', 'dist', 'main.js') : imageTree(root);
+const mainOf = (checkout) => (flag('workspace') ? join(checkout, 'core', 'dist', 'main.js') : imageTree(checkout));
+const main = mainOf(root);
+const against = flag('against') ? mainOf(arg('against')) : undefined;
 
 async function load(port, bodies, duration) {
   let i = 0;
@@ -43,7 +48,7 @@ async function load(port, bodies, duration) {
 
 async function measure(kind, round) {
   const profDir = profile && kind === 'zen-watcher' ? mkdtempSync(join(tmpdir(), 'zw-prof-')) : undefined;
-  const s = await startServer(root, kind, { source, main, nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [] });
+  const s = await startServer(root, kind === 'fastify-baseline' ? kind : 'zen-watcher', { source, main: kind === 'zen-watcher' ? main : against, nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [] });
   try {
     // The warm-up pass is not recorded (JIT, first writes); it uses other findings than the measured one.
     await load(s.port, makeBodies(root, source, `warmup-${round}`), Math.max(3, Math.round(seconds / 2)));
@@ -84,7 +89,7 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-const kinds = flag('no-baseline') ? ['zen-watcher'] : ['fastify-baseline', 'zen-watcher'];
+const kinds = [...(flag('no-baseline') ? [] : ['fastify-baseline']), 'zen-watcher', ...(against ? ['zen-watcher (against)'] : [])];
 const runs = [];
 for (let round = 0; round < rounds; round++) {
   // Alternate which goes first, so neither always meets the same moment of the machine's load.
@@ -103,13 +108,18 @@ for (const kind of kinds) {
 }
 if (summary['fastify-baseline']) {
   // Per round, against the baseline measured next to it.
-  const ratios = (f) => Array.from({ length: rounds }, (_, round) => f(runs.find((r) => r.round === round && r.kind === 'zen-watcher'), runs.find((r) => r.round === round && r.kind === 'fastify-baseline')));
-  summary.requestsPerSecRatio = ratios((z, b) => Math.round((z.requestsPerSec / b.requestsPerSec) * 100) / 100);
-  summary.cpuPerRequestRatio = ratios((z, b) => Math.round((b.cpuUsPerRequest / z.cpuUsPerRequest) * 100) / 100);
+  const ratios = (kind, f) => Array.from({ length: rounds }, (_, round) => f(runs.find((r) => r.round === round && r.kind === kind), runs.find((r) => r.round === round && r.kind === 'fastify-baseline')));
+  for (const kind of kinds.filter((k) => k !== 'fastify-baseline')) {
+    summary[kind].requestsPerSecRatio = ratios(kind, (z, b) => Math.round((z.requestsPerSec / b.requestsPerSec) * 100) / 100);
+    summary[kind].cpuPerRequestRatio = ratios(kind, (z, b) => Math.round((b.cpuUsPerRequest / z.cpuUsPerRequest) * 100) / 100);
+  }
 }
 if (!flag('no-idle')) {
-  const idle = spawnSync(process.execPath, [join(root, 'bench', 'webhook', 'idle-follower.ts'), '--main', main], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  summary.idleFollower = idle.status === 0 ? JSON.parse(idle.stdout) : { error: `exit ${idle.status}` };
+  for (const [kind, m] of [['zen-watcher', main], ['zen-watcher (against)', against]]) {
+    if (!m) continue;
+    const idle = spawnSync(process.execPath, [join(root, 'bench', 'webhook', 'idle-follower.ts'), '--main', m], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    summary[kind].idleFollower = idle.status === 0 ? JSON.parse(idle.stdout) : { error: `exit ${idle.status}` };
+  }
 }
 const machine = { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAvg: loadavg().map((l) => Math.round(l * 10) / 10) };
-console.log(JSON.stringify({ machine, seconds, connections, rounds, source, main, logLevel: process.env.BENCH_LOG_LEVEL ?? 'info (the default)', summary, runs }, null, 2));
+console.log(JSON.stringify({ machine, seconds, connections, rounds, source, main, against, logLevel: process.env.BENCH_LOG_LEVEL ?? 'info (the default)', summary, runs }, null, 2));
