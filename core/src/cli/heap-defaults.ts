@@ -5,9 +5,11 @@ import { getHeapStatistics } from 'node:v8';
  * memory: in a pod with a memory limit that is small and right, but on a machine without one
  * (a laptop, a VM, a pod without limits) it allows a 4 GiB old generation that grows by up to
  * 4× between full collections, and 64 MiB semi-spaces that a busy webhook path fills at once,
- * so a host that needs ~40 MiB sits at 300 MiB. These caps keep it near what it uses.
+ * so a host that needs ~40 MiB sits at 300 MiB. These caps keep it near what it uses. 4 MiB
+ * semi-spaces cost ~5 µs of scavenging per webhook request more than 8 MiB (bench/RESULTS.md)
+ * and keep ~20 MiB more off the peak under load.
  */
-export const HEAP_DEFAULTS = { maxSemiSpaceMiB: 8, maxOldSpaceMiB: 1024 } as const;
+export const HEAP_DEFAULTS = { maxSemiSpaceMiB: 4, maxOldSpaceMiB: 1024 } as const;
 
 // Below this limit V8 has already sized the heap small (a memory limit, a small machine).
 const SIZED_BY_V8_MIB = HEAP_DEFAULTS.maxOldSpaceMiB + 64;
@@ -20,7 +22,7 @@ const HEAP_FLAG = /^--(?:max[-_]old[-_]space[-_]size|max[-_]semi[-_]space[-_]siz
  *
  * @example
  * ```ts
- * heapFlags([], undefined, 4288); // ['--max-semi-space-size=8', '--max-old-space-size=1024']
+ * heapFlags([], undefined, 4288); // ['--max-semi-space-size=4', '--max-old-space-size=1024']
  * heapFlags([], '--max-old-space-size=4096', 4288); // []
  * ```
  */
