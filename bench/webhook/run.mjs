@@ -53,10 +53,12 @@ async function measure(kind, round) {
     // The warm-up pass is not recorded (JIT, first writes); it uses other findings than the measured one.
     await load(s.port, makeBodies(root, source, `warmup-${round}`), Math.max(3, Math.round(seconds / 2)));
     const bodies = makeBodies(root, source, `measured-${round}`);
+    s.alive();
     const loadBefore = load1();
     const cpu0 = cpuSeconds(s.child.pid);
     const client0 = process.cpuUsage();
     const r = await load(s.port, bodies, seconds);
+    s.alive();
     const cpuUsPerRequest = ((cpuSeconds(s.child.pid) - cpu0) * 1e6) / Math.max(1, r.total);
     const client = process.cpuUsage(client0);
     // The load generator shares the cores: its own cost per request says how much of the

@@ -55,9 +55,15 @@ export async function startServer(root, kind, { source, main = join(root, 'core'
   const child = spawn(process.execPath, [...nodeArgs, script], { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'] });
   await waitReady(`http://127.0.0.1:${port}${kind === 'zen-watcher' ? '/readyz' : '/nothing'}`, child, kind !== 'zen-watcher');
   const readyMs = performance.now() - t0;
+  let exited;
+  child.once('exit', (code, signal) => (exited = { code, signal }));
   return {
     child,
     port,
+    /** Throws, naming how, if the server is gone (a crash, or a signal from outside the bench). */
+    alive() {
+      if (exited) throw new Error(`${kind} exited during the run: code ${exited.code}, signal ${exited.signal}`);
+    },
     dir,
     readyMs,
     startupCpuMs: cpuSeconds(child.pid) * 1000,
