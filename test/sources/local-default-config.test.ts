@@ -50,16 +50,17 @@ describe('local mode with the shipped config', () => {
 
 describe('the generic webhook with no config', () => {
   it('recognises a Grafana alerting notification: one Observation per alert, at its startsAt', async () => {
-    const res = await proc.post('/ingest/webhook', fixtureText('webhook', 'grafana-alerting-webhook-two-alerts-firing.json'), { 'content-type': 'application/json' });
+    const res = await proc.post('/ingest/webhook', fixtureText('webhook', 'grafana-9-alerting-webhook-three-alerts-firing.json'), { 'content-type': 'application/json' });
     expect(res.status).toBe(200);
     const obs = await waitFor('two webhook Observations in the file', () => {
       const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
       const webhook = [...new Map(lines.map((l) => JSON.parse(l) as Obs).filter((o) => o.spec.source === 'webhook').map((o) => [o.metadata.name, o])).values()];
-      return webhook.length === 2 ? webhook : undefined;
+      return webhook.length === 3 ? webhook : undefined;
     });
     expect(obs.map((o) => [o.spec.title, o.spec.eventType, o.spec.detectedAt]).sort()).toEqual([
-      ['High CPU usage', 'high_cpu_usage', '2021-10-12T07:56:03.157Z'],
-      ['High memory usage', 'high_memory_usage', '2021-10-12T07:51:03.157Z'],
+      ['Second webhook test', 'second_webhook_test', '2022-06-17T01:03:00.782Z'],
+      ['Test alert on badhost.example.com', 'test_alert', '2022-06-17T01:11:00.782Z'],
+      ['Test alert on otherhost.example.com', 'test_alert', '2022-06-17T01:11:00.782Z'],
     ]);
   });
 });

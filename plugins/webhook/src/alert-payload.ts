@@ -6,7 +6,8 @@ import { isIgnored, toEventType, type MapContext } from './map-item.js';
 /**
  * The two alert notification formats recognised with no config: Prometheus Alertmanager's
  * webhook (version "4", and the older "3") and Grafana unified alerting's webhook contact point,
- * which sends the same shape plus `orgId`, `values`, `silenceURL`, `dashboardURL`, `panelURL`.
+ * which sends the same shape plus `orgId`, `values` (from Grafana 10), `valueString`, `silenceURL`, `dashboardURL`,
+ * `panelURL`.
  */
 export type AlertFormat = 'alertmanager' | 'grafana';
 
@@ -111,6 +112,8 @@ export function mapAlert(alert: Record<string, unknown>, root: Record<string, un
     dashboardURL: alert.dashboardURL || undefined,
     panelURL: alert.panelURL || undefined,
     values: alert.values,
+    // Grafana's rendering of the query values; Grafana 9 sent only this, not `values`.
+    valueString: alert.valueString || undefined,
     receiver: root.receiver,
     externalURL: root.externalURL,
     groupKey: root.groupKey,

@@ -90,35 +90,50 @@ describe('Alertmanager notifications, no config', () => {
 });
 
 describe('Grafana unified alerting notifications, no config', () => {
-  it('makes each alert a finding, field by field', async () => {
-    const r = await post('grafana-alerting-webhook-two-alerts-firing.json');
-    expect(r.events).toHaveLength(2);
-    const { dedupKey, ...first } = r.events[0];
-    expect(first).toEqual({
+  it('makes each alert a finding, field by field (Grafana 11: values, dashboard and panel links)', async () => {
+    const r = await post('grafana-11-alerting-webhook-values-dashboard.json');
+    expect(r.events).toHaveLength(1);
+    const { dedupKey, ...event } = r.events[0];
+    expect(event).toEqual({
       // No severity label: defaultSeverity.
       severity: 'info',
       category: 'operations',
-      eventType: 'high_memory_usage',
-      title: 'High memory usage',
-      message: 'This alert was triggered for zone us-1. The system has high memory usage',
-      detectedAt: '2021-10-12T07:51:03.157Z',
+      eventType: 'memory_copy',
+      title: 'Memory (copy)',
+      message: 'High memory usage',
+      detectedAt: '2024-03-01T02:09:00.000Z',
       details: {
         format: 'grafana',
         status: 'firing',
-        labels: { alertname: 'High memory usage', team: 'blue', zone: 'us-1' },
-        annotations: { description: 'The system has high memory usage', runbook_url: 'https://myrunbook.com/runbook/1234', summary: 'This alert was triggered for zone us-1' },
-        startsAt: '2021-10-12T09:51:03.157076+02:00',
-        generatorURL: 'https://play.grafana.org/alerting/1afz29v7z/edit',
-        fingerprint: 'c6eadffa33fcdf37',
-        silenceURL: 'https://play.grafana.org/alerting/silence/new?alertmanager=grafana&matchers=alertname%3DT2%2Cteam%3Dblue%2Czone%3Dus-1',
-        values: { B: 44.23943737541908, C: 1 },
-        receiver: 'My Super Webhook',
+        labels: { alertname: 'Memory (copy)', debug: 'true', grafana_folder: 'device' },
+        annotations: { summary: 'High memory usage' },
+        startsAt: '2024-03-01T02:09:00Z',
+        generatorURL: 'https://play.grafana.org/alerting/grafana/dd2f0260-3cfc-4c65-a4c4-f3f632c551f4/view?orgId=1',
+        fingerprint: 'e6349a25f5ef0e9e',
+        silenceURL: 'https://play.grafana.org/alerting/silence/new?alertmanager=grafana&matcher=alertname%3DMemory+%28copy%29&matcher=debug%3Dtrue&matcher=grafana_folder%3Ddevice&orgId=1',
+        dashboardURL: 'https://play.grafana.org/d/ece9fb32-7f71-4be9-bd94-2f23608ae5b9?orgId=1',
+        panelURL: 'https://play.grafana.org/d/ece9fb32-7f71-4be9-bd94-2f23608ae5b9?orgId=1&viewPanel=2',
+        values: { A: 2473545728, B: 0, C: 1, minute: 9 },
+        valueString: "[ var='A' labels={instance=node_exporter:9100, job=node} value=2.473545728e+09 ], [ var='B' labels={instance=node_exporter:9100, job=node} value=0 ], [ var='C' labels={} value=1 ], [ var='minute' labels={} value=9 ]",
+        receiver: 'Debug webhook',
         externalURL: 'https://play.grafana.org/',
-        groupKey: '{}:{}',
+        groupKey: '{}/{debug="true"}:{alertname="Memory (copy)", grafana_folder="device"}',
       },
     });
-    expect(dedupKey).not.toBe(r.events[1].dedupKey);
-    expect(r.events[1]).toMatchObject({ title: 'High CPU usage', detectedAt: '2021-10-12T07:56:03.157Z' });
+    expect(dedupKey).toMatch(/\S/);
     expect(r.metrics['unmapped_severity_total']).toBeUndefined();
+  });
+
+  it('tells apart alerts of one rule by their labels (Grafana 9: three alerts, times in nanoseconds)', async () => {
+    const r = await post('grafana-9-alerting-webhook-three-alerts-firing.json');
+    expect(r.events.map((e) => [e.title, e.eventType, e.detectedAt, e.message])).toEqual([
+      ['Test alert on badhost.example.com', 'test_alert', '2022-06-17T01:11:00.782Z', 'This is a summary field, failure on badhost.example.com. This is a description'],
+      ['Test alert on otherhost.example.com', 'test_alert', '2022-06-17T01:11:00.782Z', 'This is a summary field, failure on otherhost.example.com. This is a description'],
+      ['Second webhook test', 'second_webhook_test', '2022-06-17T01:03:00.782Z', 'Testing **another** failing alert. Description **here**'],
+    ]);
+    expect(new Set(r.events.map((e) => e.dedupKey)).size).toBe(3);
+    // Empty links are left out; Grafana 9's rendering of the values is kept.
+    expect(r.events[0].details).not.toHaveProperty('dashboardURL');
+    expect(r.events[0].details).toMatchObject({ format: 'grafana', fingerprint: 'aaafafe0953f0962', valueString: expect.stringContaining('value=17') });
   });
 });
