@@ -93,3 +93,50 @@ describe('takeover of a state-like source', () => {
     expect(obs.every((o) => o.status?.count === 1 && o.status.resolvedAt === undefined)).toBe(true);
   }, 120_000);
 });
+
+describe.skipIf(fakeOnly("counts requests in the test server's log"))('Observations written before the bucket label (an upgrade)', () => {
+  it('a partitioned catch-up finds them, labels each once and creates none; the next takeover lists only', async () => {
+    const c = (cluster = await ZenCluster.start({ replicas: 1, env: { INFORMERS_MODE: 'partitioned' } }));
+    await ensureCrds(c.kc, [REPORT_CRDS.vulnerabilityreports]);
+    for (let i = 0; i < 4; i++) expect((await rawRequest(c.kc, 'POST', reportsPath(c.namespace), vulnerabilityReport(c.namespace, `app-${i}`))).status).toBe(201);
+    const expected = 4 * FINDINGS_AT_MEDIUM;
+    await c.applyIngester('trivy', { source: 'trivy', config: { reports: ['vulnerability'] } });
+    const first = await everyObservationCounted(c, expected, 60_000);
+    await waitFor('the pod to be done writing', async () => (await c.processes[0].metric('zen_watcher_write_queue_depth')) === 0);
+    await c.processes[0].stop('SIGTERM');
+
+    // What an older version left: the same Observations without the bucket label.
+    for (const o of first) {
+      const res = await rawRequest(c.kc, 'PATCH', `/apis/zen.kube-zen.io/v1alpha1/namespaces/${o.metadata.namespace}/observations/${o.metadata.name}`, { metadata: { labels: { 'zen.kube-zen.io/bucket': null } } }, 'application/merge-patch+json');
+      expect(res.status, res.text).toBe(200);
+    }
+    const api = c.target.api!;
+    const observationRequests = (p: ZenWatcherProcess) =>
+      api.requests.countBy(['verb', 'subresource'], { user: userOf(c, p), resource: 'observations' });
+    const caughtUp = async (p: ZenWatcherProcess) => {
+      await waitFor('the catch-up', () => p.logged('informer source caught up').length > 0, { timeoutMs: 30_000 });
+      await waitFor('no write left', async () => (await p.metric('zen_watcher_write_queue_depth')) === 0);
+    };
+
+    const upgraded = await c.add('zw-1');
+    await caughtUp(upgraded);
+    await waitFor('every Observation labelled', async () => (await observationsWithBucket(c)) === expected, { timeoutMs: 30_000 });
+    // Found by the list of unlabelled ones: labelled (one patch each), never created again.
+    const byVerb = observationRequests(upgraded);
+    expect(byVerb['create -']).toBeUndefined();
+    expect(byVerb['patch -']).toBe(expected);
+    await upgraded.stop('SIGTERM');
+
+    const next = await c.add('zw-2');
+    await caughtUp(next);
+    const again = observationRequests(next);
+    expect(Object.keys(again).filter((k) => !k.startsWith('list ') && !k.startsWith('watch '))).toEqual([]);
+    expect((await observationsIn(c.kc, c.namespace)).map((o) => o.metadata.uid).sort()).toEqual(first.map((o) => o.metadata.uid).sort());
+  }, 120_000);
+});
+
+/** How many of the run's trivy Observations carry the bucket label. */
+async function observationsWithBucket(c: ZenCluster): Promise<number> {
+  const res = await rawRequest(c.kc, 'GET', `/apis/zen.kube-zen.io/v1alpha1/namespaces/${c.namespace}/observations?labelSelector=${encodeURIComponent('zen.kube-zen.io/source=trivy,zen.kube-zen.io/bucket')}`);
+  return (res.json() as { items: unknown[] }).items.length;
+}

@@ -65,14 +65,17 @@ export class FindingTracker {
   async loadExisting(signal: AbortSignal, buckets?: readonly number[]): Promise<void> {
     const { instance, http, log } = this.opts;
     const paths = instance.scope.length > 0 ? instance.scope.map((ns) => `/apis/zen.kube-zen.io/v1alpha1/namespaces/${ns}/observations`) : ['/apis/zen.kube-zen.io/v1alpha1/observations'];
-    const selector = `${LABELS.source}=${instance.source}${buckets ? `,${BUCKET_LABEL} in (${buckets.join(',')})` : ''}`;
+    const source = `${LABELS.source}=${instance.source}`;
+    // Observations written before the bucket label existed are in no bucket's list: a takeover
+    // lists them too (an empty list once they are all labelled), and handle() labels them.
+    const selectors = buckets ? [`${source},${BUCKET_LABEL} in (${buckets.join(',')})`, `${source},!${BUCKET_LABEL}`] : [source];
     for (let attempt = 0; !signal.aborted; attempt++) {
       const found = new Map<string, { resolved: boolean; bucket?: number }>();
       try {
-        for (const path of paths) {
+        for (const path of paths) for (const labelSelector of selectors) {
           let cont: string | undefined;
           do {
-            const page = await http.request<ObservationPage>({ method: 'GET', path, query: { labelSelector: selector, limit: this.opts.pageSize ?? 500, continue: cont }, signal });
+            const page = await http.request<ObservationPage>({ method: 'GET', path, query: { labelSelector, limit: this.opts.pageSize ?? 500, continue: cont }, signal });
             for (const o of page.items ?? []) {
               const bucket = o.metadata.labels?.[BUCKET_LABEL];
               found.set(`${o.metadata.namespace}/${o.metadata.name}`, { resolved: o.status?.resolvedAt !== undefined, bucket: bucket === undefined ? undefined : Number(bucket) });
@@ -123,6 +126,7 @@ export class FindingTracker {
     const fresh = new Set(added);
     // A first list (sync) reports everything; only what is not recorded yet is written.
     const todo = sync ? items.filter((i) => this.unrecorded(i)) : items.filter((i) => fresh.delete(indexKey(i)));
+    if (sync) await this.labelUnbucketed(items, bucket);
     if (todo.length > 0) {
       const outcome = await pipeline.write(instance, pipeline.batch(instance, todo, sync), this.writeOptions());
       // Not recorded yet: leave the index as it was, so the redelivery still sees these as new.
@@ -140,12 +144,39 @@ export class FindingTracker {
   async finishCatchUp(inBuckets: (bucket: number | undefined) => boolean = () => true): Promise<void> {
     const orphans: string[] = [];
     for (const [key, e] of [...this.existing]) {
+      if (e.bucket === undefined && !inBuckets(undefined)) {
+        this.existing.delete(key); // unlabelled and not ours: not known to be gone, only not ours
+        continue;
+      }
       if (!inBuckets(e.bucket)) continue;
       this.existing.delete(key);
       if (!e.resolved && !this.index.yields(key)) orphans.push(key);
     }
     if (orphans.length > 0) this.opts.log.info({ resolved: orphans.length }, 'Observations no object reports any more are resolved');
     await this.resolve(orphans);
+  }
+
+  /**
+   * During the catch-up: recorded findings whose Observation has no bucket label (written by a
+   * version before it) get it, one merge patch each, once; without it every takeover of their
+   * partition would miss them and try to create them again. A failure is left for the next
+   * catch-up.
+   */
+  private async labelUnbucketed(items: readonly NormalizedEvent[], bucket: string): Promise<void> {
+    const unlabelled = items.filter((i) => !i.filtered && this.existing.has(i.key) && this.existing.get(i.key)!.bucket === undefined);
+    await Promise.all(
+      unlabelled.map(async (i) => {
+        const slash = i.key.indexOf('/');
+        const path = `/apis/zen.kube-zen.io/v1alpha1/namespaces/${i.key.slice(0, slash)}/observations/${i.key.slice(slash + 1)}`;
+        try {
+          await this.opts.http.request({ method: 'PATCH', path, contentType: 'application/merge-patch+json', body: { metadata: { labels: { [BUCKET_LABEL]: bucket } } }, signal: this.opts.instance.signal });
+          this.existing.get(i.key)!.bucket = Number(bucket);
+        } catch (err) {
+          this.opts.log.debug({ err, observation: i.key }, 'could not label an Observation with its bucket; the next catch-up tries again');
+        }
+      }),
+    );
+    if (unlabelled.length > 0) this.opts.log.info({ observations: unlabelled.length, bucket }, 'Observations from before the bucket label labelled');
   }
 
   /** During the catch-up: a finding not recorded yet, or recorded and resolved (seen again: reopened). */
