@@ -155,6 +155,27 @@ describe('kyverno', () => {
     expect(obs.filter((o) => o.spec.details?.policy === 'disallow-capabilities').map(summary)).toEqual([['medium', 'security', 'policy_violation', 'Policy disallow-capabilities rule adding-capabilities failed']]);
     expect(countsOf(obs)).toEqual([1, 1, 1, 1]);
   });
+
+  it('an adapter appending one more occurrence of an alert raises its Observation\'s count', async () => {
+    const [armor] = fixtureObjects('kyverno', 'policyreport-v1alpha2-kubearmor-adapter-list-two-pods.yaml');
+    await create(`${group}/namespaces/${ns}/policyreports`, forCreate(renameNamespace(armor, 'multiubuntu', ns), ns));
+    const isArmor = (o: Obs) => o.spec.details?.policy === 'ksp-group-1-proc-path-block';
+    const byPod = (obs: Obs[]) => obs.map((o) => [o.spec.resource?.name, o.status?.count]).sort();
+    // The fixture's blocked exec is reported twice on the first pod: one finding, counted 2.
+    const before = await waitForObservations(cluster, 'kyverno', 2, { where: isArmor, ready: (o) => o.spec.resource?.name !== 'ubuntu-1-deployment-5d6b975744-rrkhh' || o.status?.count === 2 });
+    expect(byPod(before)).toEqual([['ubuntu-1-deployment-5d6b975744-rrkhh', 2], ['ubuntu-2-deployment-bc58cf44-sfr9s', 1]]);
+    // The adapter appends the same blocked exec a third time (another pid, later).
+    await rewrite(`${group}/namespaces/${ns}/policyreports/kubearmor-policy-report`, (r) => {
+      const again = structuredClone(r.results[0]);
+      again.properties.pid = '512';
+      again.properties.updated_time = '2021-11-21T12:40:00.000000Z';
+      again.timestamp = { seconds: 1637498400, nanos: 0 };
+      r.results.push(again);
+    });
+    const after = await waitForObservations(cluster, 'kyverno', 2, { where: isArmor, ready: (o) => o.spec.resource?.name !== 'ubuntu-1-deployment-5d6b975744-rrkhh' || o.status?.count === 3 });
+    expect(byPod(after)).toEqual([['ubuntu-1-deployment-5d6b975744-rrkhh', 3], ['ubuntu-2-deployment-bc58cf44-sfr9s', 1]]);
+    expect(after.map((o) => o.metadata.name).sort()).toEqual(before.map((o) => o.metadata.name).sort());
+  });
 });
 
 describe('configmap (kube-bench)', () => {

@@ -48,6 +48,8 @@ export function bucketOfObject(obj: KubeObject): number {
  */
 export class FindingTracker {
   private readonly index = new FindingIndex();
+  /** The count a plugin gave a finding itself, as last written (only such findings). */
+  private readonly selfCounts = new Map<string, number>();
   /** `namespace/name` of the source's Observations found by a catch-up: resolved? and their bucket. */
   private existing = new Map<string, { resolved: boolean; bucket?: number }>();
 
@@ -125,7 +127,9 @@ export class FindingTracker {
     const { added, removed } = this.index.diff(object, keys);
     const fresh = new Set(added);
     // A first list (sync) reports everything; only what is not recorded yet is written.
-    const todo = sync ? items.filter((i) => this.unrecorded(i)) : items.filter((i) => fresh.delete(indexKey(i)));
+    // An update writes what it adds, and the findings whose own count (a plugin merging repeated
+    // entries of a report) rose since the last time.
+    const todo = sync ? items.filter((i) => this.unrecorded(i)) : items.filter((i) => fresh.delete(indexKey(i)) || this.countRose(i));
     if (sync) await this.labelUnbucketed(items, bucket);
     if (todo.length > 0) {
       const outcome = await pipeline.write(instance, pipeline.batch(instance, todo, sync), this.writeOptions());
@@ -133,6 +137,7 @@ export class FindingTracker {
       if (outcome.kind === 'retryAfter') return 'retry';
     }
     this.index.set(object, obj.metadata?.resourceVersion ?? '', keys);
+    for (const i of items) if (i.selfCounted && !i.filtered) this.selfCounts.set(i.key, i.change.atLeast ?? 1);
     await this.resolve(removed);
     return 'done';
   }
@@ -179,6 +184,11 @@ export class FindingTracker {
     if (unlabelled.length > 0) this.opts.log.info({ observations: unlabelled.length, bucket }, 'Observations from before the bucket label labelled');
   }
 
+  /** A recorded finding whose plugin-given count is above the one last written. */
+  private countRose(item: NormalizedEvent): boolean {
+    return item.selfCounted && !item.filtered && (item.change.atLeast ?? 1) > (this.selfCounts.get(item.key) ?? 1);
+  }
+
   /** During the catch-up: a finding not recorded yet, or recorded and resolved (seen again: reopened). */
   private unrecorded(item: NormalizedEvent): boolean {
     if (item.filtered || item.selfCounted) return true;
@@ -193,6 +203,7 @@ export class FindingTracker {
   }
 
   private async resolve(found: readonly string[]): Promise<void> {
+    for (const key of found) this.selfCounts.delete(key);
     // Filtered findings were never written: nothing to resolve.
     const keys = found.filter((k) => !k.startsWith(FILTERED));
     if (keys.length === 0) return;
