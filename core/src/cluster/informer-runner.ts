@@ -52,6 +52,19 @@ export interface InformerRunnerDeps {
 
 type ListPage = { items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } };
 
+/**
+ * A page's objects one at a time, each dropped from the page as it is handed on: a page of big
+ * reports is tens of MiB parsed, and the last of it waits its turn while the first is written.
+ */
+function* handOver(page: ListPage): Generator<KubeObject> {
+  const items: (KubeObject | undefined)[] = page.items ?? [];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    items[i] = undefined;
+    yield item;
+  }
+}
+
 function keyOf(o: KubeObject): string {
   return `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 }
@@ -231,7 +244,7 @@ export class InformerRunner {
       let cont: string | undefined;
       do {
         const page = await this.listPage(cont);
-        for (const item of page.items ?? []) {
+        for (const item of handOver(page)) {
           if (!r.accept(item)) continue;
           this.known.set(keyOf(item), item.metadata?.resourceVersion ?? '');
           handled.push((await this.deliver('sync', item, true)).done);
@@ -254,7 +267,7 @@ export class InformerRunner {
     let rv = '';
     do {
       const page = await this.listPage(cont);
-      for (const item of page.items ?? []) {
+      for (const item of handOver(page)) {
         const k = keyOf(item);
         seen.add(k);
         const before = this.known.get(k);
