@@ -15,7 +15,9 @@ async function reachable(credentials: KubeCredentials, timeoutMs: number): Promi
     await res.body?.cancel();
     return res.ok ? undefined : `HTTP ${res.status}`;
   } catch (err) {
-    return (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err as Error).message;
+    if ((err as Error).name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+    // undici's "fetch failed" says nothing; its cause says what (ECONNREFUSED, a certificate).
+    return ((err as Error).cause as Error | undefined)?.message ?? (err as Error).message;
   }
 }
 
