@@ -13,6 +13,7 @@ import { tlsSecretRefs } from './config/tls-config.js';
 import type { HostConfig } from './config/host-config.js';
 import { HostError, HostErrorCodes } from './errors.js';
 import { createHost, type Host } from './host.js';
+import type { KubeCredentials } from './kube/kube-credentials.js';
 import { KubeHttp } from './kube/kube-http.js';
 import { createHostMetrics } from './metrics/host-metrics.js';
 import type { Runnable } from './runtime/manager.js';
@@ -22,7 +23,7 @@ import type { Runnable } from './runtime/manager.js';
  * every pod, and leader-only work (informer sources, GC, Ingester status) started and stopped
  * with the Lease by the host's manager.
  */
-export async function createClusterHost(config: HostConfig, log: Logger, kc: KubeConfig, options: { defaultMetrics?: boolean } = {}): Promise<Host> {
+export async function createClusterHost(config: HostConfig, log: Logger, kc: KubeCredentials | KubeConfig, options: { defaultMetrics?: boolean } = {}): Promise<Host> {
   if (config.leaderElection.mode === 'builtin' && (!config.podName || !config.podNamespace)) {
     throw new HostError(HostErrorCodes.HOST_CONFIG_INVALID, 'invalid configuration:\n  - POD_NAME and POD_NAMESPACE are required for leader election (set them from the downward API, or LEADER_ELECTION_MODE=disabled)');
   }

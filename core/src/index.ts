@@ -14,5 +14,7 @@ export { signBody } from './http/webhook-auth.js';
 export { createLogger } from './log.js';
 export { HostError, HostErrorCodes } from './errors.js';
 export { KubeHttp, KubeApiError, microTime } from './kube/kube-http.js';
+export { loadCredentials } from './kube/load-credentials.js';
+export type { KubeAuth, KubeCredentials } from './kube/kube-credentials.js';
 export { ObservationWriter } from './cluster/observation-writer.js';
 export { DedupCache } from './pipeline/dedup-cache.js';

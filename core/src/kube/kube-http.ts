@@ -1,7 +1,9 @@
-import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
-import { fetch, type Dispatcher } from 'undici';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { fetch } from 'undici';
 import type { Logger } from 'pino';
 import { ApiAvailability, meansUnreachable } from './api-availability.js';
+import { clientNodeCredentials, isClientNodeConfig } from './client-node-credentials.js';
+import type { KubeAuth, KubeCredentials } from './kube-credentials.js';
 import { TokenBucket } from './rate-limiter.js';
 
 /** An error answer of the API server, with its Status `reason` and any Retry-After. */
@@ -43,27 +45,27 @@ const noop = () => undefined;
 const silent = { error: noop, info: noop, warn: noop, debug: noop } as unknown as Logger;
 
 /**
- * A small JSON client for the Kubernetes API, on @kubernetes/client-node's kubeconfig handling
- * (auth, TLS, in-cluster token refresh). We talk to the API directly rather than through the
- * generated typed clients because those choose patch content types for us, re-serialise
- * MicroTime with milliseconds (which the API server refuses for Leases) and drop CRD schema keys;
- * every request also goes through the client-side rate limit.
+ * A small JSON client for the Kubernetes API, on credentials from our own kubeconfig loader
+ * (`load-credentials.ts`) or a @kubernetes/client-node KubeConfig. We talk to the API directly
+ * rather than through client-node's generated typed clients because those choose patch content
+ * types for us, re-serialise MicroTime with milliseconds (which the API server refuses for
+ * Leases) and drop CRD schema keys; every request also goes through the client-side rate limit.
  */
 export class KubeHttp {
   private readonly limiter: TokenBucket;
-  private auth?: { at: number; headers: Record<string, string>; dispatcher?: Dispatcher };
+  private readonly credentialSource: KubeCredentials;
+  private auth?: KubeAuth & { at: number };
   readonly server: string;
 
   /** Whether the API server is reachable, from how requests went (and a probe while it is not). */
   readonly availability: ApiAvailability;
 
   constructor(
-    private readonly kc: KubeConfig,
+    credentials: KubeCredentials | KubeConfig,
     options: { qps: number; burst: number; log?: Logger; onAvailability?: (up: boolean) => void; probeIntervalMs?: number },
   ) {
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new Error('no current cluster in the kubeconfig');
-    this.server = cluster.server.replace(/\/$/, '');
+    this.credentialSource = isClientNodeConfig(credentials) ? clientNodeCredentials(credentials) : credentials;
+    this.server = this.credentialSource.server;
     this.limiter = new TokenBucket(options.qps, options.burst);
     this.availability = new ApiAvailability({
       // /version is readable by anyone (system:public-info-viewer) and costs the server nothing.
@@ -74,11 +76,11 @@ export class KubeHttp {
     });
   }
 
-  private async credentials(): Promise<{ headers: Record<string, string>; dispatcher?: Dispatcher }> {
+  // Re-read every 30 s rather than per request: a rotated token or certificate is picked up
+  // within that, and an exec plugin is not run for each request.
+  private async credentials(): Promise<KubeAuth> {
     if (this.auth && performance.now() - this.auth.at < AUTH_TTL_MS) return this.auth;
-    const ctx = new RequestContext(this.server, HttpMethod.GET);
-    await this.kc.applySecurityAuthentication(ctx);
-    this.auth = { at: performance.now(), headers: ctx.getHeaders(), dispatcher: (ctx as unknown as { getDispatcher(): Dispatcher | undefined }).getDispatcher() };
+    this.auth = { ...(await this.credentialSource.auth()), at: performance.now() };
     return this.auth;
   }
 

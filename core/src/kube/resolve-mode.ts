@@ -1,41 +1,23 @@
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import type { KubeConfig } from '@kubernetes/client-node';
+import { fetch } from 'undici';
 import type { Logger } from 'pino';
 import type { HostConfig } from '../config/host-config.js';
 import { HostError, HostErrorCodes } from '../errors.js';
+import type { KubeCredentials } from './kube-credentials.js';
+import { findKubeconfigSource, loadCredentials } from './load-credentials.js';
 
-export type ModeDecision = { mode: 'local'; why: string } | { mode: 'cluster'; why: string; kubeconfig: KubeConfig };
+export type ModeDecision = { mode: 'local'; why: string } | { mode: 'cluster'; why: string; kubeconfig: KubeCredentials };
 
-const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
-
-/** Where a kubeconfig would come from, without loading the Kubernetes client. */
-export function findKubeconfigSource(env: NodeJS.ProcessEnv): 'in-cluster' | 'KUBECONFIG' | 'home' | undefined {
-  if (env.KUBERNETES_SERVICE_HOST && existsSync(SA_TOKEN)) return 'in-cluster';
-  if (env.KUBECONFIG) return 'KUBECONFIG';
-  if (existsSync(join(homedir(), '.kube', 'config'))) return 'home';
-  return undefined;
-}
-
-/** Loads the kubeconfig: the in-cluster service account, else KUBECONFIG or ~/.kube/config. */
-export async function loadKubeconfig(env: NodeJS.ProcessEnv): Promise<KubeConfig> {
-  const k8s = await import('@kubernetes/client-node');
-  const kc = new k8s.KubeConfig();
-  if (findKubeconfigSource(env) === 'in-cluster') kc.loadFromCluster();
-  else kc.loadFromDefault();
-  if (!kc.getCurrentCluster()) throw new HostError(HostErrorCodes.HOST_CONFIG_INVALID, 'no Kubernetes cluster in the kubeconfig');
-  return kc;
-}
-
-async function reachable(kc: KubeConfig, timeoutMs: number): Promise<string | undefined> {
-  const k8s = await import('@kubernetes/client-node');
+/** Undefined when the API server answers GET /version, else what went wrong. */
+async function reachable(credentials: KubeCredentials, timeoutMs: number): Promise<string | undefined> {
   try {
-    const api = kc.makeApiClient(k8s.VersionApi);
-    await Promise.race([api.getCode(), new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref())]);
-    return undefined;
+    const { headers, dispatcher } = await credentials.auth();
+    const res = await fetch(`${credentials.server}/version`, { headers: { ...headers, accept: 'application/json' }, dispatcher, signal: AbortSignal.timeout(timeoutMs) });
+    await res.body?.cancel();
+    return res.ok ? undefined : `HTTP ${res.status}`;
   } catch (err) {
-    return (err as Error).message;
+    if ((err as Error).name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+    // undici's "fetch failed" says nothing; its cause says what (ECONNREFUSED, a certificate).
+    return ((err as Error).cause as Error | undefined)?.message ?? (err as Error).message;
   }
 }
 
@@ -48,17 +30,22 @@ export async function resolveMode(config: HostConfig, env: NodeJS.ProcessEnv, lo
   const source = findKubeconfigSource(env);
   if (config.mode === 'cluster') {
     if (!source) throw new HostError(HostErrorCodes.HOST_CONFIG_INVALID, 'ZW_MODE=cluster but no kubeconfig: set KUBECONFIG or run in a pod with a service account');
-    return { mode: 'cluster', why: 'mode: cluster', kubeconfig: await loadKubeconfig(env) };
+    return { mode: 'cluster', why: 'mode: cluster', kubeconfig: loaded(await loadCredentials(env), log) };
   }
   if (!source) return { mode: 'local', why: 'no kubeconfig and not in a cluster' };
-  let kc: KubeConfig;
+  let credentials: KubeCredentials;
   try {
-    kc = await loadKubeconfig(env);
+    credentials = loaded(await loadCredentials(env), log);
   } catch (err) {
     log.warn({ err }, 'kubeconfig unusable; running in local mode');
     return { mode: 'local', why: `kubeconfig unusable: ${(err as Error).message}` };
   }
-  const problem = await reachable(kc, 2000);
-  if (problem) return { mode: 'local', why: `API server ${kc.getCurrentCluster()?.server} not reachable: ${problem}` };
-  return { mode: 'cluster', why: `kubeconfig from ${source}`, kubeconfig: kc };
+  const problem = await reachable(credentials, 2000);
+  if (problem) return { mode: 'local', why: `API server ${credentials.server} not reachable: ${problem}` };
+  return { mode: 'cluster', why: `kubeconfig from ${source}`, kubeconfig: credentials };
+}
+
+function loaded(credentials: KubeCredentials, log: Logger): KubeCredentials {
+  if (credentials.clientNodeReason) log.info({ origin: credentials.origin, reason: credentials.clientNodeReason }, 'kubeconfig user handled by @kubernetes/client-node');
+  return credentials;
 }
