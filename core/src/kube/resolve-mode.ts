@@ -37,7 +37,8 @@ export async function resolveMode(config: HostConfig, env: NodeJS.ProcessEnv, lo
   try {
     credentials = loaded(await loadCredentials(env), log);
   } catch (err) {
-    log.warn({ err }, 'kubeconfig unusable; running in local mode');
+    // A kubeconfig we could not use is the user's to fix: its reason, not our stack.
+    log.warn(err instanceof HostError ? { reason: err.message } : { err }, 'kubeconfig unusable; running in local mode');
     return { mode: 'local', why: `kubeconfig unusable: ${(err as Error).message}` };
   }
   const problem = await reachable(credentials, 2000);
