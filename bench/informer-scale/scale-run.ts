@@ -56,7 +56,7 @@ async function drained(p: { metric(n: string): Promise<number> }): Promise<void>
 }
 
 /** The bare create loop in its own process; creates per second. */
-function baseline(kubeconfig: string, namespace: string, template: string, creates: number, concurrency: number): Promise<number> {
+export function baseline(kubeconfig: string, namespace: string, template: string, creates: number, concurrency: number): Promise<number> {
   const child = spawn(process.execPath, [join(import.meta.dirname, 'create-loop.ts'), kubeconfig, namespace, template, String(creates), String(concurrency)], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', (line) => resolve((JSON.parse(line) as { perSecond: number }).perSecond));
