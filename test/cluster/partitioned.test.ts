@@ -97,6 +97,23 @@ describe.skipIf(fakeOnly('reads partition Leases and kills processes: needs the 
     for (const c of creates) expect(tokens.get(c.token)).toBe(h.get(partitionOf(c.namespace)));
   }, 60_000);
 
+  it('idle pods write each of their Leases about once per renew interval, not on every Lease change', async () => {
+    const api = cluster.target.api!;
+    const h = await balanced();
+    const since = Date.now();
+    const windowMs = 8_000;
+    await new Promise((r) => setTimeout(r, windowMs));
+    // Renewals every min(lease/3, renew deadline/2) = 2 s: a pod's partition Leases and its membership Lease.
+    const renewEveryMs = Math.min(LEASE_MS / 3, DEADLINE_MS / 2);
+    for (const p of running()) {
+      const leases = ownedBy(h, p.name).size + 1;
+      const writes = api.requests.count({ verb: 'update', resource: 'leases', token: cluster.tokenOf(p), since });
+      // Woken by every other pod's renewal, the membership Lease used to be written on each wake-up.
+      expect(writes, p.name).toBeLessThanOrEqual(Math.ceil(leases * (windowMs / renewEveryMs) * 1.5));
+      expect(writes, p.name).toBeGreaterThan(0);
+    }
+  }, 30_000);
+
   it('SIGKILL: only the dead pod\'s namespaces pause; it is caught up after the lease, without duplicates, and an Event deleted meanwhile is still recorded', async () => {
     const h = await balanced();
     // The pod owning the most namespaces.

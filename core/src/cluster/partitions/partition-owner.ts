@@ -52,6 +52,7 @@ export class PartitionOwner implements Runnable {
   private readonly cache: LeaseCache;
   private readonly held = new Map<number, Held>();
   private member?: LeaseObject;
+  private memberRenewedAt = 0;
   private loop?: Promise<void>;
   private readonly abort = new AbortController();
   private wake?: () => void;
@@ -165,7 +166,14 @@ export class PartitionOwner implements Runnable {
     this.opts.metrics.partitionsUnowned.set(this.unowned());
   }
 
+  /** How often a held Lease is renewed: well inside both the lease and the renew deadline. */
+  private get renewEveryMs(): number {
+    return Math.min(this.opts.timing.leaseDurationSeconds / 3, this.opts.timing.renewDeadlineSeconds / 2) * 1000;
+  }
+
   private async renewMembership(): Promise<void> {
+    // A round runs on every Lease change too (another pod's renewal): renew only when due.
+    if (this.member && performance.now() - this.memberRenewedAt < this.renewEveryMs) return;
     const name = `${this.opts.setName}-member-${this.opts.identity}`;
     const now = microTime();
     const spec = { holderIdentity: this.opts.identity, leaseDurationSeconds: Math.ceil(this.opts.timing.leaseDurationSeconds), renewTime: now };
@@ -179,6 +187,7 @@ export class PartitionOwner implements Runnable {
           ? await this.put({ ...existing, spec: { ...existing.spec, ...spec, acquireTime: now } })
           : await this.opts.http.request<LeaseObject>({ method: 'POST', path: this.path, body: this.leaseBody(name, 'member', { ...spec, acquireTime: now }) });
       } else this.member = await this.put({ ...this.member, spec: { ...this.member.spec, ...spec } });
+      this.memberRenewedAt = performance.now();
     } catch (err) {
       if (err instanceof KubeApiError && err.status === 409) this.member = undefined; // re-read next round
       throw err;
@@ -216,7 +225,7 @@ export class PartitionOwner implements Runnable {
   }
 
   private async renewHeld(): Promise<void> {
-    const renewEvery = Math.min(this.opts.timing.leaseDurationSeconds / 3, this.opts.timing.renewDeadlineSeconds / 2) * 1000;
+    const renewEvery = this.renewEveryMs;
     await Promise.all(
       this.owned().map(async (p) => {
         const h = this.held.get(p)!;
