@@ -8,7 +8,7 @@
 // (concurrency 16 and 64).
 //   npm run build && npm run bench:informer-scale -- [--reports 200,1000] [--mode partitioned|leader]
 //     [--baseline-creates 2000] [--scheme https|http]
-//     [--node-options '--max-old-space-size=256'] [--env KUBE_QPS=50,WRITE_CONCURRENCY=8]
+//     [--node-options=--max-old-space-size=256] [--env KUBE_QPS=50,WRITE_CONCURRENCY=8]
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { scaleRun, type InformersMode, type ScaleFigures } from './scale-run.ts';
