@@ -18,6 +18,8 @@ import { reportsPath, vulnerabilityReport } from '../../test/cluster/trivy-repor
 import { RequestTally } from './request-tally.ts';
 
 export const ZEN_NAMESPACE = 'zen-system';
+/** LEADER_ELECTION_ID of the replicas: the name of the leader Lease, and the set of the partition Leases. */
+export const ELECTION_ID = 'zen-watcher-bench';
 export const REPORT_NAMESPACES = Array.from({ length: 10 }, (_, i) => `team-${i}`);
 const OBSERVATIONS = 'zen.kube-zen.io/observations';
 
@@ -81,7 +83,7 @@ export class BenchCluster {
       const name = `zw-${i}`;
       const proc = new ZenWatcherProcess({
         name,
-        env: { ZW_MODE: 'cluster', KUBECONFIG: await this.kubeconfig(this.userOf(name)), POD_NAMESPACE: ZEN_NAMESPACE, LEADER_ELECTION_ID: 'zen-watcher-bench', LOG_LEVEL: 'info', ...env },
+        env: { ZW_MODE: 'cluster', KUBECONFIG: await this.kubeconfig(this.userOf(name)), POD_NAMESPACE: ZEN_NAMESPACE, LEADER_ELECTION_ID: ELECTION_ID, LOG_LEVEL: 'info', ...env },
       });
       this.processes.push(proc);
       await proc.start();
@@ -106,8 +108,8 @@ export class BenchCluster {
     );
   }
 
-  async applyIngester(spec: Record<string, unknown>): Promise<void> {
-    const body = { apiVersion: 'zen.kube-zen.io/v1alpha1', kind: 'Ingester', metadata: { name: 'trivy', namespace: ZEN_NAMESPACE }, spec };
+  async applyIngester(spec: Record<string, unknown>, name = 'trivy'): Promise<void> {
+    const body = { apiVersion: 'zen.kube-zen.io/v1alpha1', kind: 'Ingester', metadata: { name, namespace: ZEN_NAMESPACE }, spec };
     const res = await rawRequest(this.kc, 'POST', `/apis/zen.kube-zen.io/v1alpha1/namespaces/${ZEN_NAMESPACE}/ingesters`, body);
     if (res.status !== 201) throw new Error(`creating the Ingester: ${res.status} ${res.text}`);
   }

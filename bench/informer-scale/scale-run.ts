@@ -1,6 +1,6 @@
-// One run of the benchmark for N reports: two replicas' full sync (time, Observations/s,
-// requests per new finding, each one's peak RSS), the survivor's catch-up after the Lease holder
-// is SIGKILLed, and the bare client-node create loop against the same server before and after.
+// One run of the benchmark for N reports on R replicas: their full sync (time, Observations/s,
+// requests per new finding, each one's peak RSS), the survivors' catch-up after the Lease holder
+// is SIGKILLed (R ≥ 2), and the bare client-node create loop against the same server before and after.
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { FINDINGS_AT_MEDIUM } from '../../test/cluster/trivy-reports.ts';
 import { BenchCluster } from './bench-cluster.ts';
 import { cpuSecondsOf } from './process-cpu.ts';
 import { HeapSampler, MemorySampler } from './process-memory.ts';
+import { takeOver } from './takeover.ts';
 
 export type InformersMode = 'partitioned' | 'leader';
 
@@ -28,12 +29,13 @@ export interface ScaleFigures {
   reports: number;
   findings: number;
   mode: InformersMode;
+  replicaCount: number;
   loadAverage: { start: number[]; end: number[] };
-  /** Requests and writes are of both replicas, CPU the sum of theirs. */
+  /** Requests and writes are of every replica, CPU the sum of theirs. */
   sync: { seconds: number; perSecond: number; requestsPerFinding: number; writesPerFinding: number; conflicts: number; countsNotOne: number; requests: Record<string, number>; cpuSeconds: number; cores: number };
   replicas: ReplicaMemory[];
-  /** The Lease holder SIGKILLed after the sync: the survivor's work until it has all of it again. */
-  takeover: { toOwnSeconds: number; catchUpSeconds: number; requests: Record<string, number>; observationLists: number; writes: number; peakRssMiB: number; peakHeapUsedMiB: number };
+  /** The Lease holder SIGKILLed after the sync: the survivors' work until they have all of it again (none with one replica). */
+  takeover?: { toOwnSeconds: number; catchUpSeconds: number; by: string[]; requests: Record<string, number>; observationLists: number; writes: number; peakRssMiB: number; peakHeapUsedMiB: number };
   nodeOptions: string;
   env: Record<string, string>;
   /** Bare create loop, creates/s by concurrency, before the sync and after the takeover. */
@@ -83,6 +85,8 @@ export interface ScaleRunOptions {
   baselineCreates: number;
   scheme: 'http' | 'https';
   mode: InformersMode;
+  /** zen-watcher processes (the takeover needs two). */
+  replicas: number;
   /** NODE_OPTIONS of the zen-watcher processes (e.g. the heap limit V8 would pick in a pod). */
   nodeOptions: string;
   /** More environment for the zen-watcher processes (e.g. the chart's KUBE_QPS). */
@@ -91,6 +95,11 @@ export interface ScaleRunOptions {
 
 const PARTITIONS = 32; // the host's default INFORMER_PARTITIONS
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const mergedCounts = (all: Record<string, number>[]) => {
+  const out: Record<string, number> = {};
+  for (const counts of all) for (const [k, n] of Object.entries(counts)) out[k] = (out[k] ?? 0) + n;
+  return out;
+};
 const observationWrites = (requests: Record<string, number>) => sum(Object.entries(requests).filter(([k]) => isWrite(k) && k.includes(' observations ')).map(([, n]) => n));
 
 export async function scaleRun(reports: number, opts: ScaleRunOptions): Promise<ScaleFigures> {
@@ -100,18 +109,22 @@ export async function scaleRun(reports: number, opts: ScaleRunOptions): Promise<
     note(`${reports} reports: creating them`);
     await c.createReports(reports);
     const base: Partial<ScaleFigures['baseline']> = { before: await baselines(c, 'before', opts.baselineCreates) };
-    await c.startReplicas(2, { INFORMERS_MODE: opts.mode, ...opts.env, ...(opts.nodeOptions ? { NODE_OPTIONS: opts.nodeOptions } : {}) });
+    await c.startReplicas(opts.replicas, { INFORMERS_MODE: opts.mode, ...opts.env, ...(opts.nodeOptions ? { NODE_OPTIONS: opts.nodeOptions } : {}) });
     const replicas = c.processes;
     const alive = () => {
       for (const p of replicas) if (!p.running) throw new GiveUp(exited(p));
     };
     if (opts.mode === 'partitioned') {
-      // Both replicas hold their share before the work arrives, so the sync is split as in a steady deployment.
-      const owned = async () => sum(await Promise.all(replicas.map((p) => p.metric('zenwatcher_partitions_owned').catch(() => 0))));
-      await waitFor('every partition owned', async () => (alive(), (await owned()) === PARTITIONS), { timeoutMs: 60_000, intervalMs: 200 });
+      // Every replica holds its share before the work arrives, so the sync is split as in a steady deployment.
+      const share = Math.floor(PARTITIONS / replicas.length);
+      const balanced = async () => {
+        const owned = await Promise.all(replicas.map((p) => p.metric('zenwatcher_partitions_owned').catch(() => 0)));
+        return sum(owned) === PARTITIONS && owned.every((n) => n >= share && n <= share + 1);
+      };
+      await waitFor('every partition owned, each replica its share', async () => (alive(), await balanced()), { timeoutMs: 60_000, intervalMs: 200 });
     }
     const leader = await c.leader();
-    const follower = replicas.find((p) => p !== leader)!;
+    const survivors = replicas.filter((p) => p !== leader);
     const mem = replicas.map((p) => new MemorySampler(p.child!.pid!).start());
     const heap = replicas.map((p) => new HeapSampler((m) => p.metric(m)).start());
     const idle = mem.map((m) => m.sample()!.rssMiB);
@@ -140,8 +153,7 @@ export async function scaleRun(reports: number, opts: ScaleRunOptions): Promise<
     const cpuSeconds = sum(replicas.map((p, i) => cpuSecondsOf(p.child!.pid!)! - cpu0[i]));
     await Promise.all(replicas.map(drained));
     c.tally.phase = 'idle';
-    const syncRequests = c.tally.of('sync', c.userOf(leader.name));
-    for (const [k, n] of Object.entries(c.tally.of('sync', c.userOf(follower.name)))) syncRequests[k] = (syncRequests[k] ?? 0) + n;
+    const syncRequests = mergedCounts(replicas.map((p) => c.tally.of('sync', c.userOf(p.name))));
     const sync = {
       seconds: round(seconds),
       perSecond: round(findings / seconds),
@@ -162,39 +174,34 @@ export async function scaleRun(reports: number, opts: ScaleRunOptions): Promise<
     });
     note(`synced ${findings} in ${sync.seconds} s (${sync.perSecond}/s), peak RSS ${replicaMemory.map((r) => `${r.name} ${r.peakRssMiB}`).join(', ')} MiB`);
 
-    // The takeover: SIGKILL the Lease holder; the survivor has everything again once it leads (leader
-    // mode) or owns every partition (partitioned), then catches up on what it took over.
-    c.tally.phase = 'takeover';
-    const caughtUpBefore = follower.logged('informer source caught up').length;
-    const killedAt = performance.now();
-    await leader.stop('SIGKILL');
-    const survivorAlive = () => {
-      if (!follower.running) throw new GiveUp(exited(follower));
-    };
-    const hasAll = async () =>
-      opts.mode === 'leader' ? (await follower.metric('zenwatcher_is_leader').catch(() => 0)) === 1 : (await follower.metric('zenwatcher_partitions_owned').catch(() => 0)) === PARTITIONS;
-    await waitFor('the survivor to have all the work', async () => (survivorAlive(), await hasAll()), { timeoutMs: 60_000, intervalMs: 100 });
-    const ownedAt = performance.now();
-    await waitFor('the survivor to catch up', () => (survivorAlive(), follower.logged('informer source caught up').length > caughtUpBefore), { timeoutMs: 60_000 + findings * 5, intervalMs: 100 });
-    const caughtUpAt = performance.now();
-    await drained(follower);
-    const fi = replicas.indexOf(follower);
-    await heap[fi].sample();
-    heap[fi].stop();
-    c.tally.phase = 'after';
-    const takeoverRequests = c.tally.of('takeover', c.userOf(follower.name));
-    const takeover = {
-      toOwnSeconds: round((ownedAt - killedAt) / 1000),
-      catchUpSeconds: round((caughtUpAt - ownedAt) / 1000),
-      requests: takeoverRequests,
-      observationLists: sum(Object.entries(takeoverRequests).filter(([k]) => k.startsWith('list observations - zen.kube-zen.io/source=trivy')).map(([, n]) => n)),
-      writes: observationWrites(takeoverRequests),
-      peakRssMiB: round(mem[fi].stop()!.peakMiB),
-      peakHeapUsedMiB: round(heap[fi].highestUsedMiB),
-    };
-    note(`takeover: all work after ${takeover.toOwnSeconds} s, caught up ${takeover.catchUpSeconds} s later, ${takeover.observationLists} lists of Observations, ${takeover.writes} writes`);
-    if (c.observationCount !== findings || c.countsOtherThanOne() > 0) throw new Error(`after the takeover: ${c.observationCount} Observations, ${c.countsOtherThanOne()} with a count other than 1`);
-    await follower.stop('SIGTERM');
+    // The takeover (two replicas or more): SIGKILL the Lease holder; the survivors have everything
+    // again once one leads (leader mode) or they own every partition between them (partitioned),
+    // then catch up on what they took over.
+    let takeover: ScaleFigures['takeover'];
+    if (survivors.length > 0) {
+      c.tally.phase = 'takeover';
+      const t = await takeOver(leader, survivors, { mode: opts.mode, partitions: PARTITIONS, catchUpTimeoutMs: 60_000 + findings * 5, exited });
+      await Promise.all(t.by.map(drained));
+      c.tally.phase = 'after';
+      const requests = mergedCounts(t.by.map((p) => c.tally.of('takeover', c.userOf(p.name))));
+      const worked = t.by.map((p) => replicas.indexOf(p));
+      await Promise.all(worked.map((i) => heap[i].sample()));
+      takeover = {
+        toOwnSeconds: round(t.toOwnSeconds),
+        catchUpSeconds: round(t.catchUpSeconds),
+        by: t.by.map((p) => p.name),
+        requests,
+        observationLists: sum(Object.entries(requests).filter(([k]) => k.startsWith('list observations - zen.kube-zen.io/source=trivy')).map(([, n]) => n)),
+        writes: observationWrites(requests),
+        peakRssMiB: round(Math.max(...worked.map((i) => mem[i].sample()?.peakMiB ?? 0))),
+        peakHeapUsedMiB: round(Math.max(...worked.map((i) => heap[i].highestUsedMiB))),
+      };
+      note(`takeover by ${takeover.by.join(', ')}: all work after ${takeover.toOwnSeconds} s, caught up ${takeover.catchUpSeconds} s later, ${takeover.observationLists} lists of Observations, ${takeover.writes} writes`);
+      if (c.observationCount !== findings || c.countsOtherThanOne() > 0) throw new Error(`after the takeover: ${c.observationCount} Observations, ${c.countsOtherThanOne()} with a count other than 1`);
+    } else note('one replica: no takeover to measure');
+    for (const h of heap) h.stop();
+    for (const m of mem) m.stop();
+    await Promise.all(replicas.filter((p) => p.running).map((p) => p.stop('SIGTERM')));
 
     base.after = await baselines(c, 'after', opts.baselineCreates);
     return {
@@ -203,6 +210,7 @@ export async function scaleRun(reports: number, opts: ScaleRunOptions): Promise<
       mode: opts.mode,
       loadAverage: { start: start.map((x) => round(x, 2)), end: loadavg().map((x) => round(x, 2)) },
       sync,
+      replicaCount: opts.replicas,
       replicas: replicaMemory,
       takeover,
       baseline: base as ScaleFigures['baseline'],
