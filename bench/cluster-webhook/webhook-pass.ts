@@ -10,7 +10,7 @@ import { waitFor } from '../../test/harness/wait-for.ts';
 import type { ZenWatcherProcess } from '../../test/harness/zen-watcher-process.ts';
 import { rawRequest } from '../../test/kube-api/raw-client.ts';
 import type { BenchCluster } from '../informer-scale/bench-cluster.ts';
-import { cpuSecondsOf } from '../informer-scale/process-cpu.ts';
+import { cpuSecondsOf } from '../process-stats.ts';
 
 const OBSERVATIONS = 'zen.kube-zen.io/observations';
 const INGESTERS = (ns: string) => `/apis/zen.kube-zen.io/v1alpha1/namespaces/${ns}/ingesters`;

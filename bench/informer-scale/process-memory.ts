@@ -1,25 +1,6 @@
-// Memory of a child process as the kernel counts it (what a container limit is enforced on):
-// VmRSS now, VmHWM the peak resident set since it started.
-import { readFileSync } from 'node:fs';
-
-export interface Memory {
-  rssMiB: number;
-  peakMiB: number;
-}
-
-const MIB = 1024;
-
-/** The process's resident set and its peak, in MiB; undefined once it has exited. */
-export function memoryOf(pid: number): Memory | undefined {
-  let status: string;
-  try {
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { rssMiB: kb('VmRSS') / MIB, peakMiB: kb('VmHWM') / MIB };
-}
+// Samplers of a child process's memory over a run: its resident set (from /proc, see
+// bench/process-stats.ts) and its V8 heap (from its metrics).
+import { memoryOf, type Memory } from '../process-stats.ts';
 
 /** Samples `pid` every `everyMs` and keeps the highest resident set seen (VmHWM covers it too). */
 export class MemorySampler {

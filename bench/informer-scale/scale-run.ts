@@ -10,7 +10,7 @@ import { GiveUp, waitFor } from '../../test/harness/wait-for.ts';
 import type { ZenWatcherProcess } from '../../test/harness/zen-watcher-process.ts';
 import { FINDINGS_AT_MEDIUM } from '../../test/cluster/trivy-reports.ts';
 import { BenchCluster } from './bench-cluster.ts';
-import { cpuSecondsOf } from './process-cpu.ts';
+import { cpuSecondsOf } from '../process-stats.ts';
 import { HeapSampler, MemorySampler } from './process-memory.ts';
 import { takeOver } from './takeover.ts';
 

@@ -1,25 +1,23 @@
 // One server under test (zen-watcher in local mode, or the bare-fastify baseline) as a child
 // process, with what /proc says about it: CPU time used and peak resident memory.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const TICKS_PER_SECOND = 100; // USER_HZ: Linux reports utime/stime in 1/100 s on every usual build
+import { cpuSecondsOf, memoryOf } from '../process-stats.ts';
 
 /** user+system CPU seconds the process has used so far. */
 export function cpuSeconds(pid) {
-  // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 14th.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  const seconds = cpuSecondsOf(pid);
+  if (seconds === undefined) throw new Error(`process ${pid} has exited`);
+  return seconds;
 }
 
 /** Peak (VmHWM) and current (VmRSS) resident memory, MiB. */
 export function rssMiB(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { peak: kb('VmHWM') / 1024, now: kb('VmRSS') / 1024 };
+  const m = memoryOf(pid);
+  if (!m) throw new Error(`process ${pid} has exited`);
+  return { peak: m.peakMiB, now: m.rssMiB };
 }
 
 async function waitReady(url, child, anyAnswer) {
