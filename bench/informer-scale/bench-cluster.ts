@@ -8,9 +8,8 @@ import * as k8s from '@kubernetes/client-node';
 import { mapReport } from '@zen-watcher/plugin-trivy';
 import { SILENT } from '@zen-watcher/sdk/helpers';
 import { toObservation } from '../../core/src/pipeline/normalize.ts';
-import { installCrds } from '../../test/harness/cluster.ts';
+import { installCrds, oneLeader } from '../../test/harness/cluster.ts';
 import { ZenWatcherProcess } from '../../test/harness/zen-watcher-process.ts';
-import { waitFor } from '../../test/harness/wait-for.ts';
 import { rawRequest } from '../../test/kube-api/raw-client.ts';
 import { startKubeApi, type KubeApi } from '../../test/kube-api/server.ts';
 import { REPORT_CRDS, ensureCrds } from '../../test/sources/source-fixtures.ts';
@@ -96,16 +95,8 @@ export class BenchCluster {
   }
 
   /** The one running process reporting itself leader. */
-  async leader(timeoutMs = 60_000): Promise<ZenWatcherProcess> {
-    return waitFor(
-      'one leader',
-      async () => {
-        const leaders: ZenWatcherProcess[] = [];
-        for (const p of this.processes.filter((x) => x.running)) if ((await p.metric('zenwatcher_is_leader').catch(() => 0)) === 1) leaders.push(p);
-        return leaders.length === 1 ? leaders[0] : undefined;
-      },
-      { timeoutMs, intervalMs: 100 },
-    );
+  leader(timeoutMs = 60_000): Promise<ZenWatcherProcess> {
+    return oneLeader(this.processes, { timeoutMs, intervalMs: 100 });
   }
 
   async applyIngester(spec: Record<string, unknown>, name = 'trivy'): Promise<void> {

@@ -47,6 +47,19 @@ export async function installCrds(kc: k8s.KubeConfig): Promise<void> {
   }
 }
 
+/** Waits until exactly one of the running `processes` reports zenwatcher_is_leader 1, and returns it. */
+export function oneLeader(processes: readonly ZenWatcherProcess[], options: Parameters<typeof waitFor>[2] = {}): Promise<ZenWatcherProcess> {
+  return waitFor(
+    'one leader',
+    async () => {
+      const leaders: ZenWatcherProcess[] = [];
+      for (const p of processes.filter((x) => x.running)) if ((await p.metric('zenwatcher_is_leader').catch(() => 0)) === 1) leaders.push(p);
+      return leaders.length === 1 ? leaders[0] : undefined;
+    },
+    options,
+  );
+}
+
 /**
  * N real zen-watcher processes in cluster mode against one API server (the test server, or the
  * real cluster of ZW_TEST_KUBECONFIG), scoped to a fresh namespace so runs never meet. Each
@@ -141,15 +154,7 @@ export class ZenCluster {
 
   /** Waits until exactly one running process reports zenwatcher_is_leader 1, and returns it. */
   async leader(timeoutMs = 20_000): Promise<ZenWatcherProcess> {
-    return waitFor(
-      'one leader',
-      async () => {
-        const leaders: ZenWatcherProcess[] = [];
-        for (const p of this.processes.filter((p) => p.running)) if ((await p.metric('zenwatcher_is_leader').catch(() => 0)) === 1) leaders.push(p);
-        return leaders.length === 1 ? leaders[0] : undefined;
-      },
-      { timeoutMs, describe: async () => ({ holder: await this.leaseHolder() }) },
-    );
+    return oneLeader(this.processes, { timeoutMs, describe: async () => ({ holder: await this.leaseHolder() }) });
   }
 
   custom(): k8s.CustomObjectsApi {
