@@ -2,7 +2,6 @@ import { loadConfig } from '../config/load-config.js';
 import { createHost } from '../host.js';
 import { createLogger } from '../log.js';
 import { resolveMode } from '../kube/resolve-mode.js';
-import { discoverPlugins } from '../plugins/discovery.js';
 
 /**
  * Runs the host until SIGTERM/SIGINT: config, mode (local or cluster), host, signals. On a signal
@@ -20,10 +19,7 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
   const host =
     mode.mode === 'cluster'
       ? await (await import('../cluster-host.js')).createClusterHost(config, log, mode.kubeconfig)
-      : await createHost(config, {
-          log,
-          plugins: await discoverPlugins({ configured: config.plugins, onShadowed: (c) => log.warn({ package: c.packageName, used: c.used, shadowed: c.shadowed }, c.message) }),
-        });
+      : await createHost(config, { log });
 
   let stopping = false;
   const stop = (signal: string) => {
