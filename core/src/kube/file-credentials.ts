@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { HostError, HostErrorCodes } from '../errors.js';
 import type { KubeAuth, KubeCredentials } from './kube-credentials.js';
-import { TlsDispatcher, type TlsSettings } from './kube-tls.js';
+import { TlsDispatcher, readPem, type TlsSettings } from './kube-tls.js';
 
 /** A kubeconfig user (or the service account) that needs no plugin: what goes on each request. */
 export interface UserSettings {
@@ -55,7 +54,7 @@ export class FileCredentials implements KubeCredentials {
     if (basic) headers.Authorization = `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`;
     if (token) {
       // Trimmed as client-go does: a token file written with `echo` ends in a newline.
-      const value = ('value' in token ? token.value : readToken(token.file)).trim();
+      const value = ('value' in token ? token.value : readPem({ file: token.file }, 'token-file').toString('utf8')).trim();
       if (value) headers.Authorization = `Bearer ${value}`;
     }
     if (impersonate) headers['Impersonate-User'] = impersonate;
@@ -67,10 +66,3 @@ export class FileCredentials implements KubeCredentials {
   }
 }
 
-function readToken(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new Error(`token-file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
-  }
-}
