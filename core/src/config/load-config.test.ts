@@ -61,6 +61,11 @@ describe('loadConfig', () => {
     expect(errorOf(() => loadConfig({ LEADER_ELECTION_LEASE_DURATION: '10s', LEADER_ELECTION_RENEW_DEADLINE: '10s' }))).toMatch(/renewDeadline must be shorter/);
   });
 
+  it('refuses a partition count that does not divide the 1024 buckets', () => {
+    expect(errorOf(() => loadConfig({ INFORMER_PARTITIONS: '48' }))).toMatch(/INFORMER_PARTITIONS \(informers.partitions\): 48 is not a power of two/);
+    expect(loadConfig({ INFORMER_PARTITIONS: '64' }).config.informers.partitions).toBe(64);
+  });
+
   it('reports a YAML syntax error with the file name', () => {
     const file = join(tempDir(), 'zw.yaml');
     writeFileSync(file, 'port: [1\n');

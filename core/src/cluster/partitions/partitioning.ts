@@ -35,11 +35,6 @@ export function bucketsOf(partitions: Iterable<number>, count: number): number[]
   return out;
 }
 
-/** Whether `n` is a valid partition count: a power of two from 1 to 1024. */
-export function validPartitionCount(n: number): boolean {
-  return Number.isInteger(n) && n >= 1 && n <= BUCKETS && (n & (n - 1)) === 0;
-}
-
 /**
  * Which member should own each partition. Every member gets its share: ⌊partitions/members⌋,
  * one more for the first `partitions mod members` of them in a stable hashed order. Partitions
