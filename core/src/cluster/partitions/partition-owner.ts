@@ -32,7 +32,6 @@ export interface PartitionOwnerOptions {
 }
 
 interface Held {
-  resourceVersion: string;
   renewedAt: number;
   lease: LeaseObject;
 }
@@ -76,11 +75,16 @@ export class PartitionOwner implements Runnable {
     return [...this.held.keys()].sort((a, b) => a - b);
   }
 
+  /** Who holds partition `p`: this pod, or the fresh holder of its Lease, or nobody. */
+  private holderOf(p: number): string | undefined {
+    return this.held.has(p) ? this.opts.identity : this.cache.freshHolder(this.partitionLease(p));
+  }
+
   /** Pods holding at least one partition (fresh), for the Ingester status. */
   activePods(): string[] {
     const pods = new Set<string>();
     for (let p = 0; p < this.opts.partitions; p++) {
-      const h = this.held.has(p) ? this.opts.identity : this.cache.freshHolder(this.partitionLease(p));
+      const h = this.holderOf(p);
       if (h) pods.add(h);
     }
     return [...pods].sort();
@@ -89,7 +93,7 @@ export class PartitionOwner implements Runnable {
   /** Partitions nobody holds (fresh), by this pod's view. */
   unowned(): number {
     let n = 0;
-    for (let p = 0; p < this.opts.partitions; p++) if (!this.held.has(p) && !this.cache.freshHolder(this.partitionLease(p))) n++;
+    for (let p = 0; p < this.opts.partitions; p++) if (!this.holderOf(p)) n++;
     return n;
   }
 
@@ -135,7 +139,7 @@ export class PartitionOwner implements Runnable {
     }
     const holders = new Map<number, string>();
     for (let p = 0; p < this.opts.partitions; p++) {
-      const h = this.held.has(p) ? me : this.cache.freshHolder(this.partitionLease(p));
+      const h = this.holderOf(p);
       if (h) holders.set(p, h);
     }
     const desired = assignPartitions([...members], this.opts.partitions, holders);
@@ -215,7 +219,7 @@ export class PartitionOwner implements Runnable {
       if (!current) lease = await this.opts.http.request<LeaseObject>({ method: 'POST', path: this.path, body: this.leaseBody(name, 'partition', { ...spec, leaseTransitions: 0 }) });
       else lease = await this.put({ ...current, spec: { ...current.spec, ...spec, leaseTransitions: (current.spec?.leaseTransitions ?? 0) + 1 } });
       this.cache.seen(lease);
-      this.held.set(p, { resourceVersion: lease.metadata.resourceVersion ?? '', renewedAt: performance.now(), lease });
+      this.held.set(p, { renewedAt: performance.now(), lease });
       this.armDeadline();
       return { reason: !current ? 'created' : current.spec?.holderIdentity ? 'expired' : 'released', previous: current };
     } catch (err) {
@@ -233,7 +237,7 @@ export class PartitionOwner implements Runnable {
         try {
           const annotations = { ...h.lease.metadata.annotations, [PARTITION_CHECKPOINT_ANNOTATION]: JSON.stringify(this.opts.work.checkpoints(p)) };
           const lease = await this.put({ ...h.lease, metadata: { ...h.lease.metadata, annotations }, spec: { ...h.lease.spec, renewTime: microTime() } });
-          if (this.held.get(p) === h) this.held.set(p, { resourceVersion: lease.metadata.resourceVersion ?? '', renewedAt: performance.now(), lease });
+          if (this.held.get(p) === h) this.held.set(p, { renewedAt: performance.now(), lease });
         } catch (err) {
           // Someone else holds it now (we were too slow): stop at once.
           if (err instanceof KubeApiError && err.status === 409) await this.lose([p], 'conflict');
