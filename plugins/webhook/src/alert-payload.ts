@@ -1,5 +1,5 @@
 import { CATEGORIES, type Category, type ResourceRef, type Severity, type SourceEvent } from '@zen-watcher/sdk';
-import { clipPayload, normalizeTime, payloadLine } from '@zen-watcher/sdk/helpers';
+import { clipPayload, compact, normalizeTime, payloadLine } from '@zen-watcher/sdk/helpers';
 import { boundedCopy, DETAILS_LIMITS, stableHash } from './canonical-json.js';
 import { isIgnored, toEventType, type MapContext } from './map-item.js';
 
@@ -118,8 +118,7 @@ export function mapAlert(alert: Record<string, unknown>, root: Record<string, un
     externalURL: root.externalURL,
     groupKey: root.groupKey,
   };
-  for (const key of Object.keys(fields)) if (fields[key] === undefined) delete fields[key];
-  const details = boundedCopy(fields, DETAILS_LIMITS) as Record<string, unknown>;
+  const details = boundedCopy(compact(fields), DETAILS_LIMITS) as Record<string, unknown>;
   const message = summary && description && description !== summary ? `${summary}${/[.!?:]$/.test(summary) ? '' : '.'} ${description}` : summary || description;
   const event: SourceEvent = {
     severity,

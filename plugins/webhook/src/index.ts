@@ -27,9 +27,12 @@ function recognized(root: unknown, mc: MapContext): AlertFormat | undefined {
   return mc.config.recognizeAlerts && !mc.cc.items ? alertFormatOf(root) : undefined;
 }
 
-/** The items of one top-level value: the list at itemsPath (or of a recognised notification), or the value itself. */
-function itemsOf(root: unknown, mc: MapContext, ctx: PluginContext<WebhookConfig>): readonly unknown[] {
-  if (recognized(root, mc)) return (root as { alerts: unknown[] }).alerts;
+/**
+ * The items of one top-level value: the alerts of a recognised notification (`format`, from
+ * {@link recognized}), the list at itemsPath, or the value itself.
+ */
+function itemsOf(root: unknown, format: AlertFormat | undefined, mc: MapContext, ctx: PluginContext<WebhookConfig>): readonly unknown[] {
+  if (format) return (root as { alerts: unknown[] }).alerts;
   if (!mc.cc.items) return [root];
   if (!isObject(root) && !Array.isArray(root)) return [root];
   const found = getPath(root, mc.cc.items, root);
@@ -70,7 +73,7 @@ const webhook = definePlugin({
     let seen = 0;
     for (const root of Array.isArray(body) ? body : [body]) {
       const format = recognized(root, mc);
-      for (const item of itemsOf(root, mc, ctx)) {
+      for (const item of itemsOf(root, format, mc, ctx)) {
         if (++seen > ctx.config.maxItems) {
           countDrop(ctx, 'too_many_items');
           continue;
