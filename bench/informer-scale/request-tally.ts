@@ -1,6 +1,6 @@
 // Counts every request the in-process test API server receives, by phase of the benchmark.
 // The server's own request log keeps the last 50,000 records, fewer than a 1,000-report sync
-// makes, so the tally hooks in where records are added and keeps only counters.
+// makes, so the tally listens to records as they are added and keeps only counters.
 import type { KubeApi } from '../../test/kube-api/server.ts';
 import type { RequestRecord } from '../../test/kube-api/request-log.ts';
 
@@ -15,13 +15,7 @@ export class RequestTally {
   private readonly creates = new Map<string, RequestRecord[]>();
 
   constructor(api: KubeApi) {
-    const log = api.requests;
-    const add = log.add.bind(log);
-    log.add = (info, outcome) => {
-      const rec = add(info, outcome);
-      this.count(rec);
-      return rec;
-    };
+    api.requests.onRecord((rec) => this.count(rec));
   }
 
   private count(r: RequestRecord): void {

@@ -62,13 +62,11 @@ export class Arrivals {
         },
       }),
     );
-    const log = api.requests;
-    const add = log.add.bind(log);
-    log.add = (info, outcome) => {
-      const rec = add(info, outcome);
-      if (rec.time >= this.armAt && rec.verb === 'create' && rec.resource === 'observations' && wanted.has(rec.namespace ?? '')) this.creates.push({ time: rec.time, user: rec.user ?? '', namespace: rec.namespace! });
-      return rec;
-    };
+    this.stops.push(
+      api.requests.onRecord((rec) => {
+        if (rec.time >= this.armAt && rec.verb === 'create' && rec.resource === 'observations' && wanted.has(rec.namespace ?? '')) this.creates.push({ time: rec.time, user: rec.user ?? '', namespace: rec.namespace! });
+      }),
+    );
   }
 
   stop(): void {

@@ -67,12 +67,23 @@ const MAX_RECORDS = 50_000;
 
 export class RequestLog {
   private records: RequestRecord[] = [];
+  private readonly listeners = new Set<(rec: RequestRecord) => void>();
 
   add(info: RequestInfo, outcome: RequestRecord['outcome']): RequestRecord {
     const rec: RequestRecord = { ...info, time: Date.now(), code: 0, outcome };
     if (this.records.length >= MAX_RECORDS) this.records.splice(0, MAX_RECORDS / 10);
     this.records.push(rec);
+    for (const listener of this.listeners) listener(rec);
     return rec;
+  }
+
+  /**
+   * Hands every record to `listener` as it is added (its `code` is set once answered), for a
+   * counter that outlives the log's last 50,000 records; returns the unsubscribe.
+   */
+  onRecord(listener: (rec: RequestRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Requests matching `m` that reached the server (partitioned ones excluded unless asked). */
