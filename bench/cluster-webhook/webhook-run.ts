@@ -4,7 +4,7 @@
 import { loadavg } from 'node:os';
 import * as k8s from '@kubernetes/client-node';
 import { waitFor } from '../../test/harness/wait-for.ts';
-import { BenchCluster } from '../informer-scale/bench-cluster.ts';
+import { BenchCluster, PARTITIONS } from '../informer-scale/bench-cluster.ts';
 import { MemorySampler } from '../informer-scale/process-memory.ts';
 import { baseline } from '../informer-scale/scale-run.ts';
 import { falcoObservationTemplate } from './falco-alerts.ts';
@@ -32,7 +32,6 @@ export interface WebhookFigures {
   baseline: { before: Record<number, number>; after: Record<number, number> };
 }
 
-const PARTITIONS = 32; // the host's default INFORMER_PARTITIONS
 const round = (x: number, d = 1) => Number(x.toFixed(d));
 export const note = (msg: string) => process.stderr.write(`[cluster-webhook] ${new Date().toISOString().slice(11, 19)} ${msg}\n`);
 

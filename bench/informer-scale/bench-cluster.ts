@@ -17,6 +17,8 @@ import { reportsPath, vulnerabilityReport } from '../../test/cluster/trivy-repor
 import { RequestTally } from './request-tally.ts';
 
 export const ZEN_NAMESPACE = 'zen-system';
+/** INFORMER_PARTITIONS the replicas run with: the host's default (core/src/config/host-config.ts). */
+export const PARTITIONS = 32;
 /** LEADER_ELECTION_ID of the replicas: the name of the leader Lease, and the set of the partition Leases. */
 export const ELECTION_ID = 'zen-watcher-bench';
 export const REPORT_NAMESPACES = Array.from({ length: 10 }, (_, i) => `team-${i}`);

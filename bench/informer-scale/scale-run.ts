@@ -9,7 +9,7 @@ import * as k8s from '@kubernetes/client-node';
 import { GiveUp, waitFor } from '../../test/harness/wait-for.ts';
 import type { ZenWatcherProcess } from '../../test/harness/zen-watcher-process.ts';
 import { FINDINGS_AT_MEDIUM } from '../../test/cluster/trivy-reports.ts';
-import { BenchCluster } from './bench-cluster.ts';
+import { BenchCluster, PARTITIONS } from './bench-cluster.ts';
 import { cpuSecondsOf } from '../process-stats.ts';
 import { HeapSampler, MemorySampler } from './process-memory.ts';
 import { takeOver } from './takeover.ts';
@@ -93,7 +93,6 @@ export interface ScaleRunOptions {
   env: Record<string, string>;
 }
 
-const PARTITIONS = 32; // the host's default INFORMER_PARTITIONS
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const mergedCounts = (all: Record<string, number>[]) => {
   const out: Record<string, number> = {};

@@ -8,7 +8,7 @@ import { loadavg } from 'node:os';
 import * as k8s from '@kubernetes/client-node';
 import { waitFor } from '../../test/harness/wait-for.ts';
 import type { ZenWatcherProcess } from '../../test/harness/zen-watcher-process.ts';
-import { BenchCluster, ELECTION_ID, REPORT_NAMESPACES, ZEN_NAMESPACE } from '../informer-scale/bench-cluster.ts';
+import { BenchCluster, ELECTION_ID, PARTITIONS, REPORT_NAMESPACES, ZEN_NAMESPACE } from '../informer-scale/bench-cluster.ts';
 import { Arrivals } from './arrivals.ts';
 import { FindingStream, warningEvent } from './finding-stream.ts';
 import { resumeOf, windowOf, type GroupFigures, type Resume } from './gap-figures.ts';
@@ -46,15 +46,11 @@ export interface KillFigures {
 const note = (msg: string) => process.stderr.write(`[partitioned] ${new Date().toISOString().slice(11, 19)} ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round2 = (xs: number[]) => xs.map((x) => Number(x.toFixed(2)));
-// The host's defaults (core/src/config/host-config.ts), which the replicas run with: 15 s lease,
-// 10 s renew deadline, 2 s retry period, 32 partitions.
-const DEFAULT_LEASE_MS = 15_000;
-const PARTITIONS = 32;
 
 export async function killRun(opts: KillRunOptions): Promise<KillFigures> {
   const start = loadavg();
   const partitions = PARTITIONS;
-  let leaseMs = DEFAULT_LEASE_MS;
+  let leaseMs = 0; // read from the partition Leases once the replicas run
   const c = await BenchCluster.start({ scheme: 'https' });
   const arrivals = new Arrivals(c.api, REPORT_NAMESPACES);
   const stream = new FindingStream(c.kc, REPORT_NAMESPACES);
