@@ -29,6 +29,9 @@ const indexKey = (i: NormalizedEvent) => (i.filtered ? `${FILTERED}${i.key}` : i
 
 type ObservationPage = { items?: { metadata: { name: string; namespace: string; labels?: Record<string, string> }; status?: { resolvedAt?: string } }[]; metadata?: { continue?: string } };
 
+/** The write-slot tenant of an instance's catch-up writes, so they take turns with its steady ones. */
+export const catchUpTenant = (instance: string) => `${instance}#catch-up`;
+
 /** The label an Observation of an informer source carries: the bucket of the object it came from. */
 export const BUCKET_LABEL = 'zen.kube-zen.io/bucket';
 
@@ -132,7 +135,7 @@ export class FindingTracker {
     const todo = sync ? items.filter((i) => this.unrecorded(i)) : items.filter((i) => fresh.delete(indexKey(i)) || this.countRose(i));
     if (sync) await this.labelUnbucketed(items, bucket);
     if (todo.length > 0) {
-      const outcome = await pipeline.write(instance, pipeline.batch(instance, todo, sync), this.writeOptions());
+      const outcome = await pipeline.write(instance, pipeline.batch(instance, todo, sync), this.writeOptions(sync));
       // Not recorded yet: leave the index as it was, so the redelivery still sees these as new.
       if (outcome.kind === 'retryAfter') return 'retry';
     }
@@ -198,8 +201,9 @@ export class FindingTracker {
     return resolved;
   }
 
-  private writeOptions() {
-    return { priority: 'background' as const, signal: this.opts.instance.signal, tenant: this.opts.instance.id };
+  /** A catch-up's writes queue apart from the instance's steady ones (slots alternate between them). */
+  private writeOptions(sync = false) {
+    return { priority: 'background' as const, signal: this.opts.instance.signal, tenant: sync ? catchUpTenant(this.opts.instance.id) : this.opts.instance.id };
   }
 
   private async resolve(found: readonly string[]): Promise<void> {

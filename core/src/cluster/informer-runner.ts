@@ -95,8 +95,16 @@ export class InformerRunner {
   private loop?: Promise<void>;
   private readonly abort = new AbortController();
   private readonly executor: KeyedExecutor;
-  /** Resyncs and rewinds asked for while running, done between watches. */
-  private readonly requests: ({ kind: 'resync'; accept: (obj: KubeObject) => boolean; done: () => void } | { kind: 'rewind'; rv: string })[] = [];
+  /** Rewinds asked for while running, done between watches. */
+  private readonly requests: { kind: 'rewind'; rv: string }[] = [];
+  /** Resyncs run beside the watch, one after another. */
+  private resyncs: Promise<void> = Promise.resolve();
+  private resyncing = 0;
+  /** While a resync runs: objects the watch saw deleted, at the deletion's resourceVersion. */
+  private readonly gone = new Map<string, string>();
+  /** A resync's callbacks admitted and not finished, and those waiting for a place. */
+  private resyncHeld = 0;
+  private readonly resyncAdmit: (() => void)[] = [];
   private interruptWatch?: () => void;
   readonly gvr: string;
   private readonly http: KubeHttp;
@@ -147,14 +155,78 @@ export class InformerRunner {
 
   /**
    * Lists again and hands on every object `accept` takes as `sync` (partitions this pod just
-   * took over); the others are left alone. The watch then goes on from where it was, so nothing
-   * that changed meanwhile is missed. Resolves once those objects are handled.
+   * took over); the others are left alone. It runs beside the watch, which goes on handing on
+   * every other object's events meanwhile (a takeover does not pause the partitions this pod
+   * already had), and never hands on a listed object older than what the watch has already
+   * seen of it (changed or deleted since the list). It takes at most half the callback places,
+   * so the watch's events always find one. Resolves once those objects are handled.
    */
   resync(accept: (obj: KubeObject) => boolean): Promise<void> {
-    return new Promise((done) => {
-      this.requests.push({ kind: 'resync', accept, done });
-      this.interruptWatch?.();
-    });
+    const run = this.resyncs.then(() => this.runResync(accept));
+    this.resyncs = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runResync(accept: (obj: KubeObject) => boolean): Promise<void> {
+    const signal = this.abort.signal;
+    this.resyncing++;
+    try {
+      for (let attempt = 0; !signal.aborted; attempt++) {
+        const handled: Promise<void>[] = [];
+        try {
+          let cont: string | undefined;
+          do {
+            const page = await this.listPage(cont);
+            for (const item of handOver(page)) {
+              if (!accept(item)) continue;
+              await this.resyncPlace();
+              const { done } = await this.deliver('sync', item, true, () => this.outdated(item));
+              handled.push(done.finally(() => this.resyncLeave()));
+            }
+            cont = page.metadata?.continue || undefined;
+          } while (cont);
+          await Promise.all(handled);
+          return;
+        } catch (err) {
+          await Promise.all(handled);
+          if (signal.aborted) return;
+          // A continue token that expired (410) or any failure: list again from the start;
+          // objects handed on twice are written once (the tracker diffs them).
+          const wait = err instanceof KubeApiError && err.retryAfterSeconds !== undefined ? err.retryAfterSeconds * 1000 : backoffMs(attempt, 500, 30_000);
+          this.log.warn({ err, gvr: this.gvr, attempt, retryInMs: Math.round(wait) }, 'informer resync list failed; retrying');
+          await this.http.availability.pause(wait, signal);
+        }
+      }
+    } finally {
+      if (--this.resyncing === 0) this.gone.clear();
+    }
+  }
+
+  /**
+   * Whether a listed object is older than what the watch has seen of it since: a newer version
+   * (handed on by the watch, or to be) or its deletion. An object the watch has not reached yet
+   * is taken, and the watch's older events of it are then skipped (see onWatchEvent).
+   */
+  private outdated(item: KubeObject): boolean {
+    const k = keyOf(item);
+    const listed = item.metadata?.resourceVersion ?? '';
+    const deletedAt = this.gone.get(k);
+    if (deletedAt !== undefined && olderThan(listed, deletedAt)) return true;
+    const seen = this.known.get(k);
+    if (seen !== undefined && olderThan(listed, seen)) return true;
+    if (seen === undefined || olderThan(seen, listed)) this.known.set(k, listed);
+    return false;
+  }
+
+  private async resyncPlace(): Promise<void> {
+    const limit = Math.max(1, Math.floor((this.opts.concurrency ?? 1) / 2));
+    while (this.resyncHeld >= limit) await new Promise<void>((r) => this.resyncAdmit.push(r));
+    this.resyncHeld++;
+  }
+
+  private resyncLeave(): void {
+    this.resyncHeld--;
+    this.resyncAdmit.shift()?.();
   }
 
   /**
@@ -197,7 +269,7 @@ export class InformerRunner {
           first = false;
           needList = false;
         }
-        await this.serveRequests();
+        this.serveRequests();
         this.setHealth({ ok: true });
         this.log.info({ gvr: this.gvr, namespace: this.opts.namespace, resourceVersion: this.rv }, 'informer watching');
         const outcome = await this.watchOnce();
@@ -230,28 +302,12 @@ export class InformerRunner {
     }
   }
 
-  private async serveRequests(): Promise<void> {
-    while (this.requests.length > 0) {
-      const r = this.requests.shift()!;
-      if (r.kind === 'rewind') {
-        if (olderThan(r.rv, this.rv)) {
-          this.log.info({ gvr: this.gvr, from: r.rv, was: this.rv }, 'replaying the event stream from a taken-over checkpoint');
-          this.rv = r.rv;
-        }
-        continue;
+  private serveRequests(): void {
+    for (const r of this.requests.splice(0)) {
+      if (olderThan(r.rv, this.rv)) {
+        this.log.info({ gvr: this.gvr, from: r.rv, was: this.rv }, 'replaying the event stream from a taken-over checkpoint');
+        this.rv = r.rv;
       }
-      const handled: Promise<void>[] = [];
-      let cont: string | undefined;
-      do {
-        const page = await this.listPage(cont);
-        for (const item of handOver(page)) {
-          if (!r.accept(item)) continue;
-          this.known.set(keyOf(item), item.metadata?.resourceVersion ?? '');
-          handled.push((await this.deliver('sync', item, true)).done);
-        }
-        cont = page.metadata?.continue || undefined;
-      } while (cont);
-      void Promise.all(handled).then(r.done);
     }
   }
 
@@ -381,9 +437,19 @@ export class InformerRunner {
     }
     const obj = e.object as KubeObject;
     const k = keyOf(obj);
-    const known = this.known.has(k);
-    if (e.type === 'DELETED') this.known.delete(k);
-    else this.known.set(k, rv ?? '');
+    const seen = this.known.get(k);
+    const known = seen !== undefined;
+    // A resync beside this watch already handed on a newer version (the list was ahead of the
+    // watch): this older event of it is not handed on again.
+    if (e.type !== 'DELETED' && rv && seen && this.resyncing > 0 && olderThan(rv, seen)) {
+      this.rv = rv;
+      this.done.begin(rv)();
+      return;
+    }
+    if (e.type === 'DELETED') {
+      this.known.delete(k);
+      if (this.resyncing > 0 && rv) this.gone.set(k, rv);
+    } else this.known.set(k, rv ?? '');
     const step = rv ? this.done.begin(rv) : () => undefined;
     const { done } = await this.deliver(e.type === 'DELETED' ? 'delete' : known ? 'update' : 'add', obj, false);
     void done.then(step);
@@ -397,8 +463,10 @@ export class InformerRunner {
    * (it was stopping, or its writes were abandoned): informer events are never dropped for
    * backpressure.
    */
-  private async deliver(type: InformerEventType, obj: KubeObject, sync: boolean): Promise<{ done: Promise<void> }> {
+  private async deliver(type: InformerEventType, obj: KubeObject, sync: boolean, outdated?: () => boolean): Promise<{ done: Promise<void> }> {
     const { done } = await this.executor.submit(keyOf(obj), async () => {
+      // Decided when its turn comes, after this object's earlier callbacks.
+      if (outdated?.()) return;
       for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
         if ((await this.handle(type, obj, sync)) === 'done') return;
         this.log.debug({ gvr: this.gvr, object: keyOf(obj), attempt }, 'informer event not recorded yet; delivering it again');

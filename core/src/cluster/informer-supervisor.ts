@@ -6,7 +6,7 @@ import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Runnable } from '../runtime/manager.js';
 import type { SourceInstance } from '../runtime/source-instance.js';
 import type { SourceRegistry } from '../runtime/source-registry.js';
-import { FindingTracker, bucketOfObject, type FindingResolver } from './finding-tracker.js';
+import { FindingTracker, bucketOfObject, catchUpTenant, type FindingResolver } from './finding-tracker.js';
 import { InformerRunner, type InformerHandler, type RunnerHealth } from './informer-runner.js';
 import type { PartitionWork } from './partitions/partition-owner.js';
 import { bucketsOf, partitionOfBucket } from './partitions/partitioning.js';
@@ -182,7 +182,7 @@ export class InformerSupervisor implements Runnable, PartitionWork {
       : async (type, obj, sync) => {
           const events = await instance.onEvent(type, obj);
           if (!events || events.length === 0) return 'done';
-          const outcome = await this.opts.pipeline.process(instance, events, new Date().toISOString(), { sync, priority: 'background', signal: instance.signal, tenant: instance.id });
+          const outcome = await this.opts.pipeline.process(instance, events, new Date().toISOString(), { sync, priority: 'background', signal: instance.signal, tenant: sync ? catchUpTenant(instance.id) : instance.id });
           // Written, or refused for good (counted by the pipeline): either way this watch goes on.
           return outcome.kind === 'retryAfter' ? 'retry' : 'done';
         };
