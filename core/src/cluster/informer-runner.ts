@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { KubeApiError, type KubeHttp, type WatchEvent } from '../kube/kube-http.js';
 import { backoffMs, sleep } from '../kube/retry.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
-import { KeyedExecutor } from '../runtime/keyed-executor.js';
+import { KeyedExecutor, type Places } from '../runtime/keyed-executor.js';
 import { Checkpoint } from './watch-checkpoint.js';
 
 /** How a runner is doing; becomes the Ingester's condition. */
@@ -102,9 +102,8 @@ export class InformerRunner {
   private resyncing = 0;
   /** While a resync runs: objects the watch saw deleted, at the deletion's resourceVersion. */
   private readonly gone = new Map<string, string>();
-  /** A resync's callbacks admitted and not finished, and those waiting for a place. */
-  private resyncHeld = 0;
-  private readonly resyncAdmit: (() => void)[] = [];
+  /** The places a resync's callbacks may take: half, so the watch's events always find one. */
+  private readonly resyncLane: Places;
   private interruptWatch?: () => void;
   readonly gvr: string;
   private readonly http: KubeHttp;
@@ -125,6 +124,7 @@ export class InformerRunner {
     this.onSynced = deps.onSynced ?? (() => undefined);
     this.gvr = gvrOf(deps.options.resource);
     this.executor = new KeyedExecutor(Math.max(1, deps.options.concurrency ?? 1));
+    this.resyncLane = this.executor.lane(Math.floor((deps.options.concurrency ?? 1) / 2));
   }
 
   private get path(): string {
@@ -179,9 +179,7 @@ export class InformerRunner {
             const page = await this.listPage(cont);
             for (const item of handOver(page)) {
               if (!accept(item)) continue;
-              await this.resyncPlace();
-              const { done } = await this.deliver('sync', item, true, () => this.outdated(item));
-              handled.push(done.finally(() => this.resyncLeave()));
+              handled.push((await this.deliver('sync', item, true, { lane: this.resyncLane, outdated: () => this.outdated(item) })).done);
             }
             cont = page.metadata?.continue || undefined;
           } while (cont);
@@ -216,17 +214,6 @@ export class InformerRunner {
     if (seen !== undefined && olderThan(listed, seen)) return true;
     if (seen === undefined || olderThan(seen, listed)) this.known.set(k, listed);
     return false;
-  }
-
-  private async resyncPlace(): Promise<void> {
-    const limit = Math.max(1, Math.floor((this.opts.concurrency ?? 1) / 2));
-    while (this.resyncHeld >= limit) await new Promise<void>((r) => this.resyncAdmit.push(r));
-    this.resyncHeld++;
-  }
-
-  private resyncLeave(): void {
-    this.resyncHeld--;
-    this.resyncAdmit.shift()?.();
   }
 
   /**
@@ -463,16 +450,16 @@ export class InformerRunner {
    * (it was stopping, or its writes were abandoned): informer events are never dropped for
    * backpressure.
    */
-  private async deliver(type: InformerEventType, obj: KubeObject, sync: boolean, outdated?: () => boolean): Promise<{ done: Promise<void> }> {
+  private async deliver(type: InformerEventType, obj: KubeObject, sync: boolean, resync?: { lane: Places; outdated: () => boolean }): Promise<{ done: Promise<void> }> {
     const { done } = await this.executor.submit(keyOf(obj), async () => {
       // Decided when its turn comes, after this object's earlier callbacks.
-      if (outdated?.()) return;
+      if (resync?.outdated()) return;
       for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
         if ((await this.handle(type, obj, sync)) === 'done') return;
         this.log.debug({ gvr: this.gvr, object: keyOf(obj), attempt }, 'informer event not recorded yet; delivering it again');
         await sleep(backoffMs(attempt, 500, 15_000), this.abort.signal);
       }
-    });
+    }, resync?.lane);
     return { done: done.catch((err: unknown) => this.log.error({ err, gvr: this.gvr, object: keyOf(obj) }, 'informer callback failed')) };
   }
 }

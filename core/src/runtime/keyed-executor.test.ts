@@ -47,4 +47,23 @@ describe('KeyedExecutor', () => {
     await (await ex.submit('a', async () => void (ran = true))).done;
     expect(ran).toBe(true);
   });
+
+  it('a lane takes no more than its share: the other tasks still find a place', async () => {
+    const ex = new KeyedExecutor(4);
+    const lane = ex.lane(2);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    await ex.submit('l1', () => gate, lane);
+    await ex.submit('l2', () => gate, lane);
+    let thirdInLane = false;
+    const waiting = ex.submit('l3', async () => undefined, lane).then((r) => ((thirdInLane = true), r));
+    let other = false;
+    await (await ex.submit('o', async () => void (other = true))).done;
+    expect(other).toBe(true);
+    expect(thirdInLane).toBe(false);
+    release();
+    await (await waiting).done;
+    await ex.drained();
+    expect(ex.size).toBe(0);
+  });
 });
