@@ -95,13 +95,19 @@ export class InformerRunner {
   private loop?: Promise<void>;
   private readonly abort = new AbortController();
   private readonly executor: KeyedExecutor;
-  /** Rewinds asked for while running, done between watches. */
-  private readonly requests: { kind: 'rewind'; rv: string }[] = [];
+  /** Rewinds asked for while running (resourceVersions), done between watches. */
+  private readonly rewinds: string[] = [];
   /** Resyncs run beside the watch, one after another. */
   private resyncs: Promise<void> = Promise.resolve();
   private resyncing = 0;
   /** While a resync runs: objects the watch saw deleted, at the deletion's resourceVersion. */
   private readonly gone = new Map<string, string>();
+  /**
+   * Objects a resync handed on at a version the watch has not reached yet (the list was ahead of
+   * it): the watch's events of them up to that version are not handed on again. An entry goes
+   * once the watch passes it (it always does: the version it waits for is one of its events).
+   */
+  private readonly ahead = new Map<string, string>();
   /** The places a resync's callbacks may take: half, so the watch's events always find one. */
   private readonly resyncLane: Places;
   private interruptWatch?: () => void;
@@ -212,7 +218,10 @@ export class InformerRunner {
     if (deletedAt !== undefined && olderThan(listed, deletedAt)) return true;
     const seen = this.known.get(k);
     if (seen !== undefined && olderThan(listed, seen)) return true;
-    if (seen === undefined || olderThan(seen, listed)) this.known.set(k, listed);
+    if (seen === undefined || olderThan(seen, listed)) {
+      this.known.set(k, listed);
+      this.ahead.set(k, listed);
+    }
     return false;
   }
 
@@ -221,7 +230,7 @@ export class InformerRunner {
    * from another pod's checkpoint); events seen again are merged by the source's own count.
    */
   rewind(rv: string): void {
-    this.requests.push({ kind: 'rewind', rv });
+    this.rewinds.push(rv);
     this.interruptWatch?.();
   }
 
@@ -290,10 +299,10 @@ export class InformerRunner {
   }
 
   private serveRequests(): void {
-    for (const r of this.requests.splice(0)) {
-      if (olderThan(r.rv, this.rv)) {
-        this.log.info({ gvr: this.gvr, from: r.rv, was: this.rv }, 'replaying the event stream from a taken-over checkpoint');
-        this.rv = r.rv;
+    for (const rv of this.rewinds.splice(0)) {
+      if (olderThan(rv, this.rv)) {
+        this.log.info({ gvr: this.gvr, from: rv, was: this.rv }, 'replaying the event stream from a taken-over checkpoint');
+        this.rv = rv;
       }
     }
   }
@@ -358,7 +367,7 @@ export class InformerRunner {
       interrupted = true;
       ctl.abort();
     };
-    if (this.requests.length > 0) this.interruptWatch();
+    if (this.rewinds.length > 0) this.interruptWatch();
     this.abort.signal.addEventListener('abort', onParentAbort, { once: true });
     let stalled = false;
     let timer: NodeJS.Timeout | undefined;
@@ -426,9 +435,11 @@ export class InformerRunner {
     const k = keyOf(obj);
     const seen = this.known.get(k);
     const known = seen !== undefined;
-    // A resync beside this watch already handed on a newer version (the list was ahead of the
-    // watch): this older event of it is not handed on again.
-    if (e.type !== 'DELETED' && rv && seen && this.resyncing > 0 && olderThan(rv, seen)) {
+    // A resync beside this watch already handed on this version or a newer one (its list was
+    // ahead of the watch): not handed on again.
+    const listedAt = this.ahead.get(k);
+    if (listedAt !== undefined && rv && (e.type === 'DELETED' || !olderThan(rv, listedAt))) this.ahead.delete(k);
+    if (listedAt !== undefined && rv && e.type !== 'DELETED' && !olderThan(listedAt, rv)) {
       this.rv = rv;
       this.done.begin(rv)();
       return;
